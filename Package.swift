@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// The libraries' numeric loops are useless unoptimised (FACTS.md: -Onone SIMD loops run
+/// ~1000x slower), so it is always compiled with -O, also in debug builds and tests.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "tracker",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tracker", targets: ["tracker-cli"]),
+        .library(name: "Tracker", targets: ["Tracker"]),
+        .library(name: "Trainer", targets: ["Trainer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Tracker", dependencies: ["CSQLite"], swiftSettings: optimized),
+        .target(
+            name: "Trainer", dependencies: ["Tracker", "CBLAS", "CZlib"],
+            swiftSettings: optimized),
+        .executableTarget(
+            name: "tracker-cli",
+            dependencies: [
+                "Tracker", "Trainer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
+        .testTarget(name: "CLITests", dependencies: ["tracker-cli", "Tracker", "Trainer"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
