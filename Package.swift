@@ -36,6 +36,13 @@ let package = Package(
                 "Tracker", "Trainer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "tracker-bench",
+            dependencies: [
+                "Tracker", "Trainer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimized),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
         .testTarget(name: "CLITests", dependencies: ["tracker-cli", "Tracker", "Trainer"]),

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `tracker-bench`: benchmark commands. Each prints its figure next to a peer measured
+/// in the same run (see ../shared/peers). Run one at a time on a quiet machine:
+/// `python3 ../shared/peers/quiet.py -- swift run -c release tracker-bench <name>`.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracker-bench",
+        abstract: "Benchmarks of tracker against its peers.",
+        subcommands: benchmarks)
+}
