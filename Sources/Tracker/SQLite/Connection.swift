@@ -1,0 +1,174 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One SQLite connection: WAL journal, a busy timeout, foreign keys on.
+///
+/// Not `Sendable`: a connection is used by one thread at a time (the background writer
+/// owns its own connection).
+final class Connection {
+    enum Mode { case readWrite, readOnly }
+
+    private(set) var handle: OpaquePointer?
+    let path: String
+    let mode: Mode
+    private var cache: [String: Statement] = [:]
+
+    /// How long a writer waits for another process's lock before failing (ms).
+    static let busyTimeoutMilliseconds: Int32 = 30_000
+
+    init(path: String, mode: Mode) throws {
+        self.path = path
+        self.mode = mode
+        if path != ":memory:" { try Connection.checkHeader(path: path, mode: mode) }
+        var db: OpaquePointer?
+        let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        guard rc == SQLITE_OK else {
+            let err = SQLiteError(code: rc, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open", sql: nil)
+            sqlite3_close_v2(db)
+            handle = nil
+            throw TrackerError.cannotOpen(path: path, reason: err.message)
+        }
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, Connection.busyTimeoutMilliseconds)
+        do {
+            // Touch the schema first: a non-database file fails here, before anything is written.
+            try execute("SELECT count(*) FROM sqlite_schema")
+            try execute("PRAGMA foreign_keys = ON")
+            if mode == .readWrite {
+                try retryingBusy { try execute("PRAGMA journal_mode = WAL") }
+                try execute("PRAGMA synchronous = NORMAL")
+            } else {
+                try execute("PRAGMA query_only = ON")
+            }
+        } catch let e as SQLiteError {
+            cache.removeAll()
+            sqlite3_close_v2(handle)
+            handle = nil
+            if e.isNotADatabase || e.isCorrupt { throw TrackerError.notADatabase(path: path, reason: e.message) }
+            if e.isReadOnly { throw TrackerError.cannotOpen(path: path, reason: e.message) }
+            throw e
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Rejects, without opening it through SQLite, a file that is not an SQLite database or
+    /// is shorter than its header says (a truncated copy) — so such a file is never written.
+    static func checkHeader(path: String, mode: Mode) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            if errno == ENOENT {
+                if mode == .readOnly { throw TrackerError.databaseMissing(path: path) }
+                return
+            }
+            throw TrackerError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return }
+        let size = Int(st.st_size)
+        if size == 0 { return }
+        var header = [UInt8](repeating: 0, count: 100)
+        let n = header.withUnsafeMutableBytes { read(fd, $0.baseAddress, 100) }
+        let magic = Array("SQLite format 3\u{0}".utf8)
+        guard n == 100, Array(header[0..<16]) == magic else {
+            throw TrackerError.notADatabase(path: path, reason: "the file does not start with the SQLite header")
+        }
+        var pageSize = Int(header[16]) << 8 | Int(header[17])
+        if pageSize == 1 { pageSize = 65536 }
+        let pageCount = Int(header[28]) << 24 | Int(header[29]) << 16 | Int(header[30]) << 8 | Int(header[31])
+        // The in-header size is only valid when the change counters agree (offsets 24 and 92).
+        let valid = header[24..<28] == header[92..<96]
+        var walSt = stat()
+        let walHasFrames = stat(path + "-wal", &walSt) == 0 && walSt.st_size > 32
+        if valid, !walHasFrames, pageSize >= 512, pageCount > 0, size < pageSize * pageCount {
+            throw TrackerError.notADatabase(
+                path: path,
+                reason: "the file is truncated: \(size) bytes, but its header says \(pageSize * pageCount)")
+        }
+    }
+
+    /// Runs one or more statements without results.
+    func execute(_ sql: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let message = errmsg.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errmsg)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// A fresh prepared statement.
+    func prepare(_ sql: String) throws -> Statement { try Statement(connection: self, sql: sql) }
+
+    /// A prepared statement kept for reuse on this connection.
+    func cached(_ sql: String) throws -> Statement {
+        if let s = cache[sql] { return s }
+        let s = try prepare(sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs a statement with bound values.
+    func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        try cached(sql).run(values)
+    }
+
+    /// Maps the rows of a query.
+    func query<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        try cached(sql).rows(values, map)
+    }
+
+    /// The first row of a query, if any.
+    func first<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+        let stmt = try cached(sql)
+        try stmt.bind(values)
+        defer { stmt.reset() }
+        return try stmt.step() ? map(Row(statement: stmt)) : nil
+    }
+
+    enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try retryingBusy { try execute("BEGIN \(kind.rawValue)") }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Retries an operation that failed with SQLITE_BUSY without the busy handler being
+    /// consulted (as `PRAGMA journal_mode` and a contended `BEGIN` can), for up to the busy timeout.
+    func retryingBusy<T>(_ body: () throws -> T) throws -> T {
+        var waited: Int32 = 0
+        while true {
+            do { return try body() } catch let e as SQLiteError where e.isBusy && waited < Connection.busyTimeoutMilliseconds {
+                usleep(10_000)
+                waited += 10
+            }
+        }
+    }
+}

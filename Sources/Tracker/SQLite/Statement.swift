@@ -1,0 +1,124 @@
+import CSQLite
+
+/// A prepared SQL statement: bind, step, read columns; finalized on deinit.
+///
+/// Deliberately not `Sendable`: a statement belongs to the connection (and thread) that
+/// prepared it.
+final class Statement {
+    private(set) var handle: OpaquePointer?
+    let sql: String
+    private unowned let connection: Connection
+
+    init(connection: Connection, sql: String) throws {
+        self.connection = connection
+        self.sql = sql
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(connection.handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else {
+            sqlite3_finalize(stmt)
+            throw connection.error(rc, sql: sql)
+        }
+        handle = stmt
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Binds one value at a 1-based index.
+    func bind(_ value: SQLValue, at index: Int32) throws {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
+        case .real(let v): rc = sqlite3_bind_double(handle, index, v)
+        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, SQLITE_TRANSIENT)
+        case .blob(let bytes):
+            rc = bytes.withUnsafeBytes { p in
+                sqlite3_bind_blob64(handle, index, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(p.count), SQLITE_TRANSIENT)
+            }
+        }
+        guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
+    }
+
+    /// Resets the statement and binds `values` to parameters 1...n.
+    func bind(_ values: [SQLValue]) throws {
+        reset()
+        for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
+    }
+
+    // Fast paths for the hot insert loop (no enum boxing).
+    @inline(__always) func bindInt(_ v: Int64, at i: Int32) { sqlite3_bind_int64(handle, i, v) }
+    @inline(__always) func bindDouble(_ v: Double, at i: Int32) { sqlite3_bind_double(handle, i, v) }
+    @inline(__always) func bindNull(at i: Int32) { sqlite3_bind_null(handle, i) }
+
+    /// Steps once; `true` while a row is available.
+    @discardableResult
+    func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(rc, sql: sql)
+        }
+    }
+
+    /// Runs to completion, ignoring rows.
+    func run(_ values: [SQLValue] = []) throws {
+        try bind(values)
+        while try step() {}
+        reset()
+    }
+
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Runs and maps each row.
+    func rows<T>(_ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        try bind(values)
+        defer { reset() }
+        var out: [T] = []
+        while try step() { out.append(try map(Row(statement: self))) }
+        return out
+    }
+
+    var columnCount: Int32 { sqlite3_column_count(handle) }
+}
+
+/// A view of the current row of a stepping statement.
+struct Row {
+    let statement: Statement
+
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement.handle, i) == SQLITE_NULL }
+    func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement.handle, i) }
+    func double(_ i: Int32) -> Double { sqlite3_column_double(statement.handle, i) }
+    func optionalInt(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
+    func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }
+
+    func text(_ i: Int32) -> String {
+        guard let p = sqlite3_column_text(statement.handle, i) else { return "" }
+        let n = Int(sqlite3_column_bytes(statement.handle, i))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+
+    func optionalText(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
+
+    func blob(_ i: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(statement.handle, i))
+        guard n > 0, let p = sqlite3_column_blob(statement.handle, i) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    func value(_ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement.handle, i) {
+        case SQLITE_INTEGER: return .integer(int(i))
+        case SQLITE_FLOAT: return .real(double(i))
+        case SQLITE_TEXT: return .text(text(i))
+        case SQLITE_BLOB: return .blob(blob(i))
+        default: return .null
+        }
+    }
+}
+
+/// SQLite's "copy the bound value now" destructor: a C macro, rebuilt by hand.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

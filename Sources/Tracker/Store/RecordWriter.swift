@@ -1,0 +1,185 @@
+import Foundation
+
+/// Writes record batches, checkpoints and run updates through one connection.
+///
+/// Used by the recorder's background queue (and directly by benchmarks and tests).
+/// Keys are interned once and cached.
+final class RecordWriter {
+    let db: Connection
+    private var keyIDs: [String: Int64] = [:]
+
+    init(db: Connection) { self.db = db }
+
+    /// The id of an interned name, inserting it when new.
+    func keyID(_ name: String) throws -> Int64 {
+        if let id = keyIDs[name] { return id }
+        try db.run("INSERT OR IGNORE INTO keys (name) VALUES (?)", [.text(name)])
+        guard let id = try db.first("SELECT id FROM keys WHERE name = ?", [.text(name)], { $0.int(0) }) else {
+            throw TrackerError.storage("could not intern the key '\(name)'")
+        }
+        keyIDs[name] = id
+        return id
+    }
+
+    /// Writes one batch in one transaction.
+    func write(_ batch: RecordBatch, runSeq: Int64) throws {
+        guard !batch.isEmpty else { return }
+        try db.transaction(.immediate) {
+            try writeMetrics(batch.metrics, runSeq: runSeq)
+            try writeGradStats(batch.gradStats, runSeq: runSeq)
+            try writeLayerStats(batch.layerStats, runSeq: runSeq)
+            try writeBNStats(batch.bnStats, runSeq: runSeq)
+            try writeHistograms(batch.histograms, runSeq: runSeq)
+            try writeEvents(batch.events, runSeq: runSeq)
+        }
+    }
+
+    private struct Summary {
+        var lastStep = Int.min, lastEpoch: Int?, last = 0.0
+        var min: Double?, minStep: Int?, max: Double?, maxStep: Int?
+        var count = 0, nanCount = 0
+    }
+
+    func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
+        guard !points.isEmpty else { return }
+        let insert = try db.cached("INSERT OR REPLACE INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
+        var summaries: [Int64: Summary] = [:]
+        var lastKey: String?, lastID: Int64 = -1
+        for p in points {
+            if p.key != lastKey { lastID = try keyID(p.key); lastKey = p.key }
+            insert.reset()
+            insert.bindInt(runSeq, at: 1)
+            insert.bindInt(lastID, at: 2)
+            insert.bindInt(Int64(p.step), at: 3)
+            if let e = p.epoch { insert.bindInt(Int64(e), at: 4) } else { insert.bindNull(at: 4) }
+            if p.value.isNaN { insert.bindNull(at: 5) } else { insert.bindDouble(p.value, at: 5) }
+            insert.bindDouble(p.wallTime, at: 6)
+            try insert.step()
+
+            var s = summaries[lastID] ?? Summary()
+            s.count += 1
+            if p.step >= s.lastStep { s.lastStep = p.step; s.last = p.value; s.lastEpoch = p.epoch }
+            if p.value.isNaN { s.nanCount += 1 } else {
+                if s.min == nil || p.value < s.min! { s.min = p.value; s.minStep = p.step }
+                if s.max == nil || p.value > s.max! { s.max = p.value; s.maxStep = p.step }
+            }
+            summaries[lastID] = s
+        }
+        insert.reset()
+        let upsert = try db.cached("""
+            INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_seq, key_id) DO UPDATE SET
+                last_value = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
+                last_epoch = CASE WHEN excluded.last_step >= last_step THEN excluded.last_epoch ELSE last_epoch END,
+                last_step  = max(last_step, excluded.last_step),
+                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
+                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
+                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
+                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END,
+                count      = count + excluded.count,
+                nan_count  = nan_count + excluded.nan_count
+            """)
+        for (keyID, s) in summaries {
+            try upsert.run([
+                .integer(runSeq), .integer(keyID), .int(s.lastStep), .optional(s.lastEpoch),
+                s.last.isNaN ? .null : .real(s.last), .optional(s.min), .optional(s.minStep),
+                .optional(s.max), .optional(s.maxStep), .int(s.count), .int(s.nanCount),
+            ])
+        }
+    }
+
+    private func real(_ v: Double?) -> SQLValue {
+        guard let v, !v.isNaN else { return .null }
+        return .real(v)
+    }
+
+    func writeGradStats(_ stats: [GradStat], runSeq: Int64) throws {
+        guard !stats.isEmpty else { return }
+        let stmt = try db.cached("INSERT OR REPLACE INTO grad_stats (run_seq, tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for g in stats {
+            try stmt.run([.integer(runSeq), .integer(try keyID(g.tensor)), .int(g.step), .optional(g.epoch),
+                          real(g.l2), real(g.mean), real(g.std), real(g.maxAbs), real(g.zeroFraction), real(g.updateRatio)])
+        }
+    }
+
+    func writeLayerStats(_ stats: [LayerStat], runSeq: Int64) throws {
+        guard !stats.isEmpty else { return }
+        let stmt = try db.cached("INSERT OR REPLACE INTO layer_stats (run_seq, layer_id, stat_id, step, epoch, value) VALUES (?, ?, ?, ?, ?, ?)")
+        for s in stats {
+            try stmt.run([.integer(runSeq), .integer(try keyID(s.layer)), .integer(try keyID(s.stat)), .int(s.step), .optional(s.epoch), real(s.value)])
+        }
+    }
+
+    func writeBNStats(_ stats: [BNStat], runSeq: Int64) throws {
+        guard !stats.isEmpty else { return }
+        let stmt = try db.cached("INSERT OR REPLACE INTO bn_stats (run_seq, layer_id, step, epoch, running_mean, running_var, mean_avg, mean_abs_max, var_avg, var_min, var_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for b in stats {
+            try stmt.run([.integer(runSeq), .integer(try keyID(b.layer)), .int(b.step), .optional(b.epoch),
+                          .blob(FloatBlob.encode(b.runningMean)), .blob(FloatBlob.encode(b.runningVar)),
+                          real(b.meanAverage), real(b.meanAbsMax), real(b.varAverage), real(b.varMin), real(b.varMax)])
+        }
+    }
+
+    func writeHistograms(_ hists: [Histogram], runSeq: Int64) throws {
+        guard !hists.isEmpty else { return }
+        let stmt = try db.cached("INSERT OR REPLACE INTO histograms (run_seq, tensor_id, step, epoch, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for h in hists {
+            try stmt.run([.integer(runSeq), .integer(try keyID(h.tensor)), .int(h.step), .optional(h.epoch),
+                          .real(h.lo), .real(h.hi), .blob(FloatBlob.encode(h.counts))])
+        }
+    }
+
+    func writeEvents(_ events: [Event], runSeq: Int64) throws {
+        guard !events.isEmpty else { return }
+        let stmt = try db.cached("INSERT INTO events (run_seq, step, epoch, kind, level, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for e in events {
+            try stmt.run([.integer(runSeq), .optional(e.step), .optional(e.epoch), .text(e.kind), .text(e.level.rawValue),
+                          .text(e.message), .real(e.createdAt == 0 ? Date().timeIntervalSince1970 : e.createdAt)])
+        }
+    }
+
+    /// Stores a checkpoint durably: the blob and its row commit together with `synchronous = FULL`,
+    /// so the row never exists without its bytes.
+    func writeCheckpoint(_ bytes: [UInt8], runSeq: Int64, runID: String, step: Int, epoch: Int?, kind: CheckpointKind) throws -> CheckpointInfo {
+        let sha = SHA256.hex(bytes)
+        let now = Date().timeIntervalSince1970
+        try db.execute("PRAGMA synchronous = FULL")
+        defer { try? db.execute("PRAGMA synchronous = NORMAL") }
+        let id: Int64 = try db.transaction(.immediate) {
+            try db.run("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)", [.text(sha), .int(bytes.count), .blob(bytes)])
+            try db.run("INSERT INTO checkpoints (run_seq, step, epoch, kind, blob_sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [.integer(runSeq), .int(step), .optional(epoch), .text(kind.rawValue), .text(sha), .int(bytes.count), .real(now)])
+            return db.lastInsertRowID
+        }
+        return CheckpointInfo(id: id, runID: runID, step: step, epoch: epoch, kind: kind, sha256: sha, size: bytes.count, createdAt: now)
+    }
+
+    func heartbeat(runSeq: Int64) throws {
+        try db.run("UPDATE runs SET heartbeat_at = ? WHERE seq = ?", [.real(Date().timeIntervalSince1970), .integer(runSeq)])
+    }
+}
+
+/// Little-endian packing of Float / Int32 vectors into blobs.
+public enum FloatBlob {
+    public static func encode(_ v: [Float]) -> [UInt8] {
+        var out = [UInt8](); out.reserveCapacity(v.count * 4)
+        for f in v { withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    public static func encode(_ v: [Int32]) -> [UInt8] {
+        var out = [UInt8](); out.reserveCapacity(v.count * 4)
+        for f in v { withUnsafeBytes(of: f.littleEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    static func words(_ b: [UInt8]) -> [UInt32] {
+        stride(from: 0, to: b.count - b.count % 4, by: 4).map {
+            UInt32(b[$0]) | UInt32(b[$0 + 1]) << 8 | UInt32(b[$0 + 2]) << 16 | UInt32(b[$0 + 3]) << 24
+        }
+    }
+
+    public static func floats(_ b: [UInt8]) -> [Float] { words(b).map { Float(bitPattern: $0) } }
+    public static func int32s(_ b: [UInt8]) -> [Int32] { words(b).map { Int32(bitPattern: $0) } }
+}

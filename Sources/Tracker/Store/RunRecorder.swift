@@ -1,0 +1,176 @@
+import Foundation
+
+/// Records one run: buffers points and statistics and writes them in batched
+/// transactions on a background queue, so a training step never waits on disk.
+///
+/// `record(_:)` is the one primitive; `log`, `event` and friends wrap it. Everything is
+/// durable after `flush()`, `saveCheckpoint` or `finish`. A background error (disk full,
+/// a lock held too long) is reported by the next `flush`, `saveCheckpoint` or `finish`.
+/// Safe to call from several threads (a signal handler thread may flush and finish).
+public final class RunRecorder: @unchecked Sendable {
+    public let runID: String
+    let runSeq: Int64
+    let batchSize: Int
+
+    private let lock = NSLock()
+    private var pending = RecordBatch()  // guarded by lock
+    private var failure: (any Error)?  // guarded by lock
+    private var isFinished = false  // guarded by lock
+    private let queue: DispatchQueue
+    private let writer: WriterBox  // used only on `queue`
+    /// Bounds the batches waiting for the writer, so a fast producer cannot run away with memory.
+    private let inflight = DispatchSemaphore(value: 16)
+    private var heartbeatTimer: DispatchSourceTimer?
+
+    init(path: String, runSeq: Int64, runID: String, batchSize: Int) throws {
+        self.runID = runID
+        self.runSeq = runSeq
+        self.batchSize = max(1, batchSize)
+        writer = WriterBox(RecordWriter(db: try Connection(path: path, mode: .readWrite)))
+        queue = DispatchQueue(label: "tracker.recorder.\(runID)")
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + Liveness.heartbeatInterval, repeating: Liveness.heartbeatInterval)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            try? self.writer.writer.heartbeat(runSeq: self.runSeq)
+        }
+        timer.resume()
+        heartbeatTimer = timer
+    }
+
+    deinit {
+        heartbeatTimer?.cancel()
+    }
+
+    // MARK: the primitive
+
+    /// Queues a batch; it is written with others once `batchSize` records are pending.
+    public func record(_ batch: RecordBatch) {
+        var full: RecordBatch?
+        lock.lock()
+        pending.append(batch)
+        if pending.count >= batchSize {
+            full = pending
+            pending = RecordBatch()
+        }
+        lock.unlock()
+        if let full { submit(full) }
+    }
+
+    private func submit(_ batch: RecordBatch) {
+        inflight.wait()
+        queue.async { [self] in
+            defer { inflight.signal() }
+            do { try writer.writer.write(batch, runSeq: runSeq) } catch { remember(error) }
+        }
+    }
+
+    private func remember(_ error: any Error) {
+        lock.lock()
+        if failure == nil { failure = error }
+        lock.unlock()
+    }
+
+    private func takeFailure() -> (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
+    }
+
+    // MARK: conveniences
+
+    /// Logs one metric point.
+    public func log(_ key: String, _ value: Double, step: Int, epoch: Int? = nil, wallTime: Double = Date().timeIntervalSince1970) {
+        var b = RecordBatch()
+        b.metrics = [MetricPoint(key: key, step: step, epoch: epoch, value: value, wallTime: wallTime)]
+        record(b)
+    }
+
+    /// Logs several metrics at one step.
+    public func log(_ values: [(String, Double)], step: Int, epoch: Int? = nil, wallTime: Double = Date().timeIntervalSince1970) {
+        var b = RecordBatch()
+        b.metrics = values.map { MetricPoint(key: $0.0, step: step, epoch: epoch, value: $0.1, wallTime: wallTime) }
+        record(b)
+    }
+
+    /// Logs many points (any keys and steps).
+    public func log(points: [MetricPoint]) {
+        var b = RecordBatch()
+        b.metrics = points
+        record(b)
+    }
+
+    public func log(gradStats: [GradStat]) { var b = RecordBatch(); b.gradStats = gradStats; record(b) }
+    public func log(layerStats: [LayerStat]) { var b = RecordBatch(); b.layerStats = layerStats; record(b) }
+    public func log(bnStats: [BNStat]) { var b = RecordBatch(); b.bnStats = bnStats; record(b) }
+    public func log(histograms: [Histogram]) { var b = RecordBatch(); b.histograms = histograms; record(b) }
+
+    /// Records an event (alert or note).
+    public func event(_ kind: String, _ message: String, level: EventLevel = .info, step: Int? = nil, epoch: Int? = nil) {
+        var b = RecordBatch()
+        b.events = [Event(kind: kind, level: level, message: message, step: step, epoch: epoch, createdAt: Date().timeIntervalSince1970)]
+        record(b)
+    }
+
+    /// Logs params now (synchronously). Params are immutable: logging a different value
+    /// for a key already logged is an error; the same value again is fine.
+    public func log(params: [String: ParamValue]) throws {
+        try onWriter { w in
+            try w.db.transaction(.immediate) {
+                try Store.insertParams(params.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, runSeq: self.runSeq, db: w.db)
+            }
+        }
+    }
+
+    // MARK: durability
+
+    /// Writes everything queued so far and waits for it; throws the first background error.
+    public func flush() throws {
+        lock.lock()
+        let rest = pending
+        pending = RecordBatch()
+        lock.unlock()
+        if !rest.isEmpty { submit(rest) }
+        queue.sync {}
+        if let failure = takeFailure() { throw failure }
+    }
+
+    /// Flushes, then stores a checkpoint durably (blob and row in one fully synced transaction).
+    @discardableResult
+    public func saveCheckpoint(_ bytes: [UInt8], step: Int, epoch: Int?, kind: CheckpointKind) throws -> CheckpointInfo {
+        try flush()
+        return try onWriter { try $0.writeCheckpoint(bytes, runSeq: runSeq, runID: runID, step: step, epoch: epoch, kind: kind) }
+    }
+
+    /// Deletes a checkpoint row of this run (its blob goes at the next `tracker gc` if unused).
+    public func deleteCheckpoint(id: Int64) throws {
+        try onWriter { try $0.db.run("DELETE FROM checkpoints WHERE id = ? AND run_seq = ?", [.integer(id), .integer(runSeq)]) }
+    }
+
+    /// Flushes and ends the run with `status`. Later calls are no-ops.
+    public func finish(_ status: RunStatus) throws {
+        lock.lock()
+        let already = isFinished
+        isFinished = true
+        lock.unlock()
+        if already { return }
+        heartbeatTimer?.cancel()
+        try flush()
+        try onWriter { w in
+            let now = Date().timeIntervalSince1970
+            try w.db.run("UPDATE runs SET status = ?, ended_at = ?, heartbeat_at = ? WHERE seq = ?",
+                         [.text(status.rawValue), .real(now), .real(now), .integer(runSeq)])
+        }
+    }
+
+    /// Runs `body` on the writer queue and returns its result.
+    private func onWriter<T>(_ body: (RecordWriter) throws -> T) throws -> T {
+        try queue.sync { try body(writer.writer) }
+    }
+}
+
+/// Hands the writer (and its non-Sendable connection) to the recorder's serial queue.
+private final class WriterBox: @unchecked Sendable {
+    let writer: RecordWriter
+    init(_ writer: RecordWriter) { self.writer = writer }
+}

@@ -1,0 +1,140 @@
+extension Store {
+    /// Metric keys a run has logged, sorted.
+    public func metricKeys(run idOrPrefix: String) throws -> [String] {
+        let seq = try resolveSeq(idOrPrefix)
+        return try db.query("SELECT k.name FROM latest_metrics l JOIN keys k ON k.id = l.key_id WHERE l.run_seq = ? ORDER BY k.name", [.integer(seq)]) { $0.text(0) }
+    }
+
+    /// One metric series in step order (NaN read back from NULL).
+    public func metricSeries(run idOrPrefix: String, key: String) throws -> [MetricPoint] {
+        let seq = try resolveSeq(idOrPrefix)
+        return try db.query("""
+            SELECT m.step, m.epoch, m.value, m.wall_time FROM metrics m
+            WHERE m.run_seq = ? AND m.key_id = (SELECT id FROM keys WHERE name = ?) ORDER BY m.step
+            """, [.integer(seq), .text(key)]) {
+            MetricPoint(key: key, step: Int($0.int(0)), epoch: $0.optionalInt(1).map { Int($0) }, value: $0.optionalDouble(2) ?? .nan, wallTime: $0.double(3))
+        }
+    }
+
+    /// Every metric point of a run, ordered by key then step.
+    public func allMetrics(run idOrPrefix: String) throws -> [MetricPoint] {
+        let seq = try resolveSeq(idOrPrefix)
+        return try db.query("""
+            SELECT k.name, m.step, m.epoch, m.value, m.wall_time FROM metrics m JOIN keys k ON k.id = m.key_id
+            WHERE m.run_seq = ? ORDER BY k.name, m.step
+            """, [.integer(seq)]) {
+            MetricPoint(key: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) }, value: $0.optionalDouble(3) ?? .nan, wallTime: $0.double(4))
+        }
+    }
+
+    /// Gradient statistics of a run (optionally one tensor), by tensor then step.
+    public func gradStats(run idOrPrefix: String, tensor: String? = nil) throws -> [GradStat] {
+        let seq = try resolveSeq(idOrPrefix)
+        var sql = """
+            SELECT k.name, g.step, g.epoch, g.l2, g.mean, g.std, g.max_abs, g.zero_frac, g.update_ratio
+            FROM grad_stats g JOIN keys k ON k.id = g.tensor_id WHERE g.run_seq = ?
+            """
+        var args: [SQLValue] = [.integer(seq)]
+        if let tensor { sql += " AND k.name = ?"; args.append(.text(tensor)) }
+        sql += " ORDER BY g.tensor_id, g.step"
+        return try db.query(sql, args) {
+            GradStat(tensor: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
+                     l2: $0.optionalDouble(3) ?? .nan, mean: $0.optionalDouble(4) ?? .nan, std: $0.optionalDouble(5) ?? .nan,
+                     maxAbs: $0.optionalDouble(6) ?? .nan, zeroFraction: $0.optionalDouble(7) ?? .nan, updateRatio: $0.optionalDouble(8))
+        }
+    }
+
+    /// Named per-layer statistics of a run, by layer, stat, step.
+    public func layerStats(run idOrPrefix: String, stat: String? = nil) throws -> [LayerStat] {
+        let seq = try resolveSeq(idOrPrefix)
+        var sql = """
+            SELECT kl.name, ks.name, s.step, s.epoch, s.value FROM layer_stats s
+            JOIN keys kl ON kl.id = s.layer_id JOIN keys ks ON ks.id = s.stat_id WHERE s.run_seq = ?
+            """
+        var args: [SQLValue] = [.integer(seq)]
+        if let stat { sql += " AND ks.name = ?"; args.append(.text(stat)) }
+        sql += " ORDER BY s.layer_id, s.stat_id, s.step"
+        return try db.query(sql, args) {
+            LayerStat(layer: $0.text(0), stat: $0.text(1), step: Int($0.int(2)), epoch: $0.optionalInt(3).map { Int($0) }, value: $0.optionalDouble(4) ?? .nan)
+        }
+    }
+
+    /// BatchNorm running statistics of a run, by layer then step.
+    public func bnStats(run idOrPrefix: String) throws -> [BNStat] {
+        let seq = try resolveSeq(idOrPrefix)
+        return try db.query("""
+            SELECT k.name, b.step, b.epoch, b.running_mean, b.running_var FROM bn_stats b JOIN keys k ON k.id = b.layer_id
+            WHERE b.run_seq = ? ORDER BY b.layer_id, b.step
+            """, [.integer(seq)]) {
+            BNStat(layer: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
+                   runningMean: FloatBlob.floats($0.blob(3)), runningVar: FloatBlob.floats($0.blob(4)))
+        }
+    }
+
+    /// Histograms of a run, by tensor then step.
+    public func histograms(run idOrPrefix: String, tensor: String? = nil) throws -> [Histogram] {
+        let seq = try resolveSeq(idOrPrefix)
+        var sql = """
+            SELECT k.name, h.step, h.epoch, h.lo, h.hi, h.counts FROM histograms h JOIN keys k ON k.id = h.tensor_id WHERE h.run_seq = ?
+            """
+        var args: [SQLValue] = [.integer(seq)]
+        if let tensor { sql += " AND k.name = ?"; args.append(.text(tensor)) }
+        sql += " ORDER BY h.tensor_id, h.step"
+        return try db.query(sql, args) {
+            Histogram(tensor: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
+                      lo: $0.double(3), hi: $0.double(4), counts: FloatBlob.int32s($0.blob(5)))
+        }
+    }
+
+    /// Events of a run in the order they were recorded.
+    public func events(run idOrPrefix: String) throws -> [Event] {
+        let seq = try resolveSeq(idOrPrefix)
+        return try db.query("SELECT kind, level, message, step, epoch, created_at FROM events WHERE run_seq = ? ORDER BY id", [.integer(seq)]) {
+            Event(kind: $0.text(0), level: EventLevel(rawValue: $0.text(1)) ?? .info, message: $0.text(2),
+                  step: $0.optionalInt(3).map { Int($0) }, epoch: $0.optionalInt(4).map { Int($0) }, createdAt: $0.double(5))
+        }
+    }
+
+    // MARK: checkpoints
+
+    /// Checkpoints of a run by step.
+    public func checkpoints(run idOrPrefix: String) throws -> [CheckpointInfo] {
+        let run = try resolveRun(idOrPrefix, includeDeleted: true)
+        let seq = try resolveSeq(run.id)
+        return try db.query("SELECT id, step, epoch, kind, blob_sha256, size, created_at FROM checkpoints WHERE run_seq = ? ORDER BY step, id", [.integer(seq)]) {
+            CheckpointInfo(id: $0.int(0), runID: run.id, step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
+                           kind: CheckpointKind(rawValue: $0.text(3)) ?? .periodic, sha256: $0.text(4), size: Int($0.int(5)), createdAt: $0.double(6))
+        }
+    }
+
+    /// The checkpoint with the highest step (the latest written among equals).
+    public func latestCheckpoint(run idOrPrefix: String) throws -> CheckpointInfo? {
+        try checkpoints(run: idOrPrefix).max { ($0.step, $0.id) < ($1.step, $1.id) }
+    }
+
+    /// The checkpoint at `step` (the latest written, if several).
+    public func checkpoint(run idOrPrefix: String, step: Int) throws -> CheckpointInfo {
+        guard let c = try checkpoints(run: idOrPrefix).last(where: { $0.step == step }) else {
+            throw TrackerError.checkpointNotFound(run: idOrPrefix, detail: "at step \(step)")
+        }
+        return c
+    }
+
+    /// A checkpoint by its id.
+    public func checkpoint(id: Int64) throws -> CheckpointInfo? {
+        guard let runID = try db.first("SELECT r.id FROM checkpoints c JOIN runs r ON r.seq = c.run_seq WHERE c.id = ?", [.integer(id)], { $0.text(0) }) else { return nil }
+        return try checkpoints(run: runID).first { $0.id == id }
+    }
+
+    /// The bytes of a checkpoint, verified against their SHA-256.
+    public func checkpointData(_ info: CheckpointInfo) throws -> [UInt8] {
+        guard let bytes = try db.first("SELECT data FROM blobs WHERE sha256 = ?", [.text(info.sha256)], { $0.blob(0) }) else {
+            throw TrackerError.checkpointNotFound(run: info.runID, detail: "blob \(info.sha256)")
+        }
+        let actual = SHA256.hex(bytes)
+        guard actual == info.sha256, bytes.count == info.size else {
+            throw TrackerError.checkpointCorrupt(id: info.id, expected: info.sha256, actual: actual)
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// The run store: one SQLite file holding experiments, runs and everything they record.
+///
+/// A `Store` owns one connection and is used from one thread at a time. Recording goes
+/// through `RunRecorder`s, which write on their own background connection.
+public final class Store {
+    public let path: String
+    public let readOnly: Bool
+    let db: Connection
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    ///
+    /// - Parameter readOnly: open without ever writing (for viewers); the file must exist
+    ///   and be fully migrated.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        self.readOnly = readOnly
+        db = try Connection(path: path, mode: readOnly ? .readOnly : .readWrite)
+        if readOnly {
+            try Migrator.verify(db)
+        } else {
+            try Migrator.migrate(db)
+            try markCrashedRuns()
+        }
+    }
+
+    /// The schema version of the file (the highest applied migration).
+    public func schemaVersion() throws -> Int {
+        try Migrator.appliedMigrations(db).map(\.version).max() ?? 0
+    }
+
+    /// The newest schema version this binary knows.
+    public static var supportedSchemaVersion: Int { Migration.embedded.map(\.version).max() ?? 0 }
+
+    /// `PRAGMA integrity_check`: "ok" for a healthy file.
+    public func integrityCheck() throws -> String {
+        try db.query("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "\n")
+    }
+
+    func requireWritable() throws {
+        if readOnly { throw TrackerError.invalidArgument("the store at '\(path)' is open read-only") }
+    }
+
+    // MARK: experiments
+
+    /// The id of the experiment called `name`, created when missing.
+    @discardableResult
+    public func experiment(named name: String) throws -> Int64 {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw TrackerError.invalidArgument("an experiment needs a non-empty name") }
+        if let id = try db.first("SELECT id FROM experiments WHERE name = ?", [.text(trimmed)], { $0.int(0) }) { return id }
+        try requireWritable()
+        try db.run("INSERT OR IGNORE INTO experiments (name, created_at) VALUES (?, ?)", [.text(trimmed), .real(Date().timeIntervalSince1970)])
+        guard let id = try db.first("SELECT id FROM experiments WHERE name = ?", [.text(trimmed)], { $0.int(0) }) else {
+            throw TrackerError.storage("could not create the experiment '\(trimmed)'")
+        }
+        return id
+    }
+
+    /// All experiment names, oldest first.
+    public func experiments() throws -> [String] {
+        try db.query("SELECT name FROM experiments ORDER BY created_at, id") { $0.text(0) }
+    }
+
+    // MARK: runs
+
+    /// Records a new run (status `running`) and returns its recorder.
+    ///
+    /// The config is stored canonically with its SHA-256; its flattened leaves become params.
+    public func startRun(_ start: RunStart, batchSize: Int = 4096) throws -> RunRecorder {
+        try requireWritable()
+        let experimentID = try experiment(named: start.experiment)
+        var parentSeq: Int64?
+        if let parent = start.parentID { parentSeq = try resolveSeq(parent) }
+        let now = Date().timeIntervalSince1970
+        var attempt = 0
+        while true {
+            let uuid = Store.randomUUIDHex()
+            let shortID = String(uuid.prefix(8))
+            do {
+                let seq: Int64 = try db.transaction(.immediate) {
+                    try db.run("""
+                        INSERT INTO runs (id, uuid, experiment_id, name, status, created_at, started_at, seed, config, config_hash,
+                                          environment, parent_seq, origin, pid, host, heartbeat_at)
+                        VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(shortID), .text(uuid), .integer(experimentID), .text(start.name), .real(now), .real(now),
+                         .integer(Int64(bitPattern: start.seed)), .text(start.config.canonical), .text(start.config.canonicalHash),
+                         .text(start.environment.canonical), parentSeq.map { .integer($0) } ?? .null, .text(start.origin.rawValue),
+                         .int(Liveness.pid), .text(Liveness.hostName), .real(now)])
+                    let seq = db.lastInsertRowID
+                    try insertParams(start.config.flattened().map { ($0.key, ParamValue($0.value)) }, runSeq: seq)
+                    return seq
+                }
+                return try RunRecorder(path: path, runSeq: seq, runID: shortID, batchSize: batchSize)
+            } catch let e as SQLiteError where e.isConstraint && attempt < 8 {
+                attempt += 1  // short-id collision: draw another id
+            }
+        }
+    }
+
+    /// Reopens a stored run for recording (resume): status back to `running`, this process
+    /// as its owner, and every point after `afterStep` dropped so the continuation rewrites them.
+    public func resumeRun(_ idOrPrefix: String, afterStep: Int, batchSize: Int = 4096) throws -> RunRecorder {
+        try requireWritable()
+        let run = try resolveRun(idOrPrefix)
+        guard let seq = try resolveSeq(run.id) as Int64? else { throw TrackerError.runNotFound(run.id, suggestions: []) }
+        let now = Date().timeIntervalSince1970
+        try db.transaction(.immediate) {
+            let s: SQLValue = .integer(seq), after: SQLValue = .int(afterStep)
+            try db.run("DELETE FROM metrics WHERE run_seq = ? AND step > ?", [s, after])
+            try db.run("DELETE FROM grad_stats WHERE run_seq = ? AND step > ?", [s, after])
+            try db.run("DELETE FROM layer_stats WHERE run_seq = ? AND step > ?", [s, after])
+            try db.run("DELETE FROM bn_stats WHERE run_seq = ? AND step > ?", [s, after])
+            try db.run("DELETE FROM histograms WHERE run_seq = ? AND step > ?", [s, after])
+            try db.run("DELETE FROM events WHERE run_seq = ? AND step > ?", [s, after])
+            try db.run("DELETE FROM checkpoints WHERE run_seq = ? AND step > ?", [s, after])
+            try recomputeSummaries(runSeq: seq)
+            try db.run("UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ?, heartbeat_at = ? WHERE seq = ?",
+                       [.int(Liveness.pid), .text(Liveness.hostName), .real(now), s])
+            try db.run("INSERT INTO events (run_seq, step, kind, level, message, created_at) VALUES (?, ?, 'resume', 'info', ?, ?)",
+                       [s, after, .text("resumed from step \(afterStep) (was \(run.status.rawValue)) by pid \(Liveness.pid) on \(Liveness.hostName)"), .real(now)])
+        }
+        return try RunRecorder(path: path, runSeq: seq, runID: run.id, batchSize: batchSize)
+    }
+
+    /// Rebuilds `latest_metrics` of one run from its series.
+    func recomputeSummaries(runSeq: Int64) throws {
+        let s: SQLValue = .integer(runSeq)
+        try db.run("DELETE FROM latest_metrics WHERE run_seq = ?", [s])
+        try db.run("""
+            INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
+            SELECT m.run_seq, m.key_id, m.step, m.epoch, m.value,
+                   (SELECT min(value) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id),
+                   (SELECT step FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id AND value IS NOT NULL ORDER BY value ASC, step ASC LIMIT 1),
+                   (SELECT max(value) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id),
+                   (SELECT step FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id AND value IS NOT NULL ORDER BY value DESC, step ASC LIMIT 1),
+                   (SELECT count(*) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id),
+                   (SELECT count(*) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id AND value IS NULL)
+            FROM metrics m
+            WHERE m.run_seq = ? AND m.step = (SELECT max(step) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id)
+            """, [s])
+    }
+
+    func insertParams(_ params: [(String, ParamValue)], runSeq: Int64) throws {
+        try Store.insertParams(params, runSeq: runSeq, db: db)
+    }
+
+    static func insertParams(_ params: [(String, ParamValue)], runSeq: Int64, db: Connection) throws {
+        let stmt = try db.cached("INSERT INTO params (run_seq, key, type, value_text, value_num) VALUES (?, ?, ?, ?, ?)")
+        for (key, value) in params {
+            if let existing = try db.first("SELECT type, value_text, value_num FROM params WHERE run_seq = ? AND key = ?", [.integer(runSeq), .text(key)], {
+                ParamValue.decode(type: $0.text(0), text: $0.text(1), number: $0.optionalDouble(2))
+            }) {
+                if existing == value || (existing.description == value.description) { continue }
+                throw TrackerError.invalidArgument("param '\(key)' is already logged as \(existing) and params are immutable; cannot change it to \(value)")
+            }
+            try stmt.run([.integer(runSeq), .text(key), .text(value.typeName), .text(value.description), value.number.map { $0.isNaN ? .null : .real($0) } ?? .null])
+        }
+    }
+
+    /// Marks runs left `running` by a process that is gone as `crashed`, with an event.
+    @discardableResult
+    public func markCrashedRuns() throws -> [String] {
+        let now = Date().timeIntervalSince1970
+        let candidates = try db.query("SELECT seq, id, pid, host, heartbeat_at FROM runs WHERE status = 'running'") {
+            (seq: $0.int(0), id: $0.text(1), pid: $0.optionalInt(2).map { Int($0) }, host: $0.optionalText(3), heartbeat: $0.optionalDouble(4))
+        }
+        var crashed: [String] = []
+        for c in candidates where Liveness.isGone(pid: c.pid, host: c.host, heartbeat: c.heartbeat, now: now) {
+            try db.transaction(.immediate) {
+                // Re-check under the lock: the run may have finished meanwhile.
+                try db.run("UPDATE runs SET status = 'crashed', ended_at = coalesce(heartbeat_at, ?) WHERE seq = ? AND status = 'running'", [.real(now), .integer(c.seq)])
+                if db.changes > 0 {
+                    try db.run("INSERT INTO events (run_seq, kind, level, message, created_at) VALUES (?, 'crashed', 'error', ?, ?)",
+                               [.integer(c.seq), .text("the process (pid \(c.pid.map(String.init) ?? "?") on \(c.host ?? "?")) stopped without finishing the run"), .real(now)])
+                    crashed.append(c.id)
+                }
+            }
+        }
+        return crashed
+    }
+
+    static func randomUUIDHex() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }.hexString
+    }
+}

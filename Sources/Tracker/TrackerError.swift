@@ -1,0 +1,62 @@
+import Foundation
+
+/// Errors of the Tracker, each with a message that says what to do.
+public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
+    case cannotOpen(path: String, reason: String)
+    case databaseMissing(path: String)
+    case notADatabase(path: String, reason: String)
+    case databaseTooNew(path: String, version: Int, supported: Int)
+    case migrationChanged(path: String, version: Int, name: String)
+    case migrationFailed(version: Int, name: String, reason: String)
+    case runNotFound(String, suggestions: [String])
+    case ambiguousRun(String, candidates: [String])
+    case experimentNotFound(String)
+    case checkpointNotFound(run: String, detail: String)
+    case checkpointCorrupt(id: Int64, expected: String, actual: String)
+    case invalidArgument(String)
+    case storage(String)
+    case writerFailed(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open the database '\(path)': \(reason). Check that the path exists and is writable, or pass another with --db."
+        case .databaseMissing(let path):
+            return "no database at '\(path)'. Train a run first (tracker train CONFIG) or pass --db PATH."
+        case .notADatabase(let path, let reason):
+            return "'\(path)' is not a usable tracker database (\(reason)). It was left untouched; pass another file with --db."
+        case .databaseTooNew(let path, let version, let supported):
+            return "the database '\(path)' has schema version \(version), but this tracker knows versions up to \(supported). Use a newer tracker binary; the file was left untouched."
+        case .migrationChanged(let path, let version, let name):
+            return "migration \(version) (\(name)) applied to '\(path)' differs from the one built into this tracker (checksum mismatch). The file was left untouched; use the tracker build that created it."
+        case .migrationFailed(let version, let name, let reason):
+            return "migration \(version) (\(name)) failed and was rolled back: \(reason)"
+        case .runNotFound(let id, let suggestions):
+            var s = "no run matches '\(id)'."
+            if !suggestions.isEmpty { s += " Did you mean: \(suggestions.joined(separator: ", "))?" }
+            return s + " List runs with: tracker runs"
+        case .ambiguousRun(let prefix, let candidates):
+            return "'\(prefix)' matches several runs: \(candidates.joined(separator: ", ")). Give more characters of the id."
+        case .experimentNotFound(let name):
+            return "no experiment named '\(name)'. List experiments with: tracker runs"
+        case .checkpointNotFound(let run, let detail):
+            return "run \(run) has no checkpoint \(detail). See: tracker checkpoints \(run)"
+        case .checkpointCorrupt(let id, let expected, let actual):
+            return "checkpoint \(id) is corrupt: its SHA-256 is \(actual), expected \(expected)."
+        case .invalidArgument(let message):
+            return message
+        case .storage(let message):
+            return message
+        case .writerFailed(let message):
+            return "writing to the database failed: \(message)"
+        }
+    }
+}
+
+extension SQLiteError: LocalizedError {
+    public var errorDescription: String? {
+        if isFull { return "the disk is full (\(message)); nothing after the last flushed batch was written. Free space and resume the run." }
+        if isBusy { return "the database stayed locked by another process for \(Connection.busyTimeoutMilliseconds / 1000) s (\(message)). Try again." }
+        return description
+    }
+}
