@@ -73,6 +73,9 @@ final class Statement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Resets without clearing bindings, for loops that rebind every parameter.
+    @inline(__always) func resetKeepingBindings() { sqlite3_reset(handle) }
+
     /// Runs and maps each row.
     func rows<T>(_ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
         try bind(values)

@@ -38,16 +38,28 @@ final class RecordWriter {
         var lastStep = Int.min, lastEpoch: Int?, last = 0.0
         var min: Double?, minStep: Int?, max: Double?, maxStep: Int?
         var count = 0, nanCount = 0
+
+        @inline(__always) mutating func add(_ p: MetricPoint) {
+            count += 1
+            if p.step >= lastStep { lastStep = p.step; last = p.value; lastEpoch = p.epoch }
+            if p.value.isNaN { nanCount += 1; return }
+            if let m = min, m <= p.value {} else { min = p.value; minStep = p.step }
+            if let m = max, m >= p.value {} else { max = p.value; maxStep = p.step }
+        }
     }
 
     func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
         guard !points.isEmpty else { return }
         let insert = try db.cached("INSERT OR REPLACE INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
-        var summaries: [Int64: Summary] = [:]
-        var lastKey: String?, lastID: Int64 = -1
+        // Few keys a batch: a linear scan over a small array beats hashing per point.
+        var ids: [Int64] = [], summaries: [Summary] = []
+        var lastKey: String?, lastID: Int64 = -1, slot = -1
         for p in points {
-            if p.key != lastKey { lastID = try keyID(p.key); lastKey = p.key }
-            insert.reset()
+            if p.key != lastKey {
+                lastID = try keyID(p.key); lastKey = p.key
+                if let i = ids.firstIndex(of: lastID) { slot = i } else { ids.append(lastID); summaries.append(Summary()); slot = ids.count - 1 }
+            }
+            insert.resetKeepingBindings()
             insert.bindInt(runSeq, at: 1)
             insert.bindInt(lastID, at: 2)
             insert.bindInt(Int64(p.step), at: 3)
@@ -55,15 +67,7 @@ final class RecordWriter {
             if p.value.isNaN { insert.bindNull(at: 5) } else { insert.bindDouble(p.value, at: 5) }
             insert.bindDouble(p.wallTime, at: 6)
             try insert.step()
-
-            var s = summaries[lastID] ?? Summary()
-            s.count += 1
-            if p.step >= s.lastStep { s.lastStep = p.step; s.last = p.value; s.lastEpoch = p.epoch }
-            if p.value.isNaN { s.nanCount += 1 } else {
-                if s.min == nil || p.value < s.min! { s.min = p.value; s.minStep = p.step }
-                if s.max == nil || p.value > s.max! { s.max = p.value; s.maxStep = p.step }
-            }
-            summaries[lastID] = s
+            summaries[slot].add(p)
         }
         insert.reset()
         let upsert = try db.cached("""
@@ -80,7 +84,7 @@ final class RecordWriter {
                 count      = count + excluded.count,
                 nan_count  = nan_count + excluded.nan_count
             """)
-        for (keyID, s) in summaries {
+        for (keyID, s) in zip(ids, summaries) {
             try upsert.run([
                 .integer(runSeq), .integer(keyID), .int(s.lastStep), .optional(s.lastEpoch),
                 s.last.isNaN ? .null : .real(s.last), .optional(s.min), .optional(s.minStep),

@@ -79,11 +79,18 @@ public final class RunRecorder: @unchecked Sendable {
 
     // MARK: conveniences
 
-    /// Logs one metric point.
+    /// Logs one metric point (the hot path: appended in place, no batch built).
     public func log(_ key: String, _ value: Double, step: Int, epoch: Int? = nil, wallTime: Double = Date().timeIntervalSince1970) {
-        var b = RecordBatch()
-        b.metrics = [MetricPoint(key: key, step: step, epoch: epoch, value: value, wallTime: wallTime)]
-        record(b)
+        var full: RecordBatch?
+        lock.lock()
+        pending.metrics.append(MetricPoint(key: key, step: step, epoch: epoch, value: value, wallTime: wallTime))
+        if pending.metrics.count >= batchSize {
+            full = pending
+            pending = RecordBatch()
+            pending.metrics.reserveCapacity(batchSize)
+        }
+        lock.unlock()
+        if let full { submit(full) }
     }
 
     /// Logs several metrics at one step.

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// Every subcommand, one file each.
+let commands: [any ParsableCommand.Type] = [
+    DebugWrite.self,
+]
