@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Tracker", dependencies: ["CSQLite"], swiftSettings: optimized),
         .target(
-            name: "Trainer", dependencies: ["Tracker", "CBLAS", "CZlib"],
+            name: "Trainer", dependencies: ["Tracker", "CBLAS", "CZlib", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimized),
         .executableTarget(
             name: "tracker-cli",

@@ -1,0 +1,101 @@
+import CBLAS
+import Foundation
+import Tracker
+
+/// What a run ran on: the facts that decide whether a re-run can be bit-identical.
+public struct RunEnvironment: Codable, Sendable, Equatable {
+    public var toolVersion: String
+    public var gitCommit: String
+    public var swiftVersion: String
+    public var os: String
+    public var cpu: String
+    public var blas: String
+    public var blasCore: String
+    public var blasThreads: Int
+    public var datasetFingerprint: String
+    public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case toolVersion = "tool_version", gitCommit = "git_commit", swiftVersion = "swift_version", os, cpu, blas
+        case blasCore = "blas_core", blasThreads = "blas_threads", datasetFingerprint = "dataset_fingerprint", seed
+    }
+
+    /// The fields whose difference breaks bit-identity (the dataset and seed are compared by the config).
+    public static let determinismFields = ["cpu", "blas", "blas_core", "blas_threads", "swift_version", "git_commit", "dataset_fingerprint"]
+
+    /// The environment of this process, with BLAS set to `threads` threads.
+    public static func current(threads: Int, datasetFingerprint: String, seed: UInt64) -> RunEnvironment {
+        RunEnvironment(
+            toolVersion: TrainerInfo.version, gitCommit: gitCommit, swiftVersion: swiftVersion, os: osDescription,
+            cpu: cpuModel, blas: String(cString: openblas_get_config()), blasCore: String(cString: openblas_get_corename()),
+            blasThreads: threads, datasetFingerprint: datasetFingerprint, seed: seed)
+    }
+
+    public var json: JSONValue { (try? JSONValue.from(self)) ?? .object([:]) }
+
+    /// Fields that differ between two stored environments (JSON objects), with both values.
+    public static func differences(_ a: JSONValue, _ b: JSONValue, fields: [String]? = nil) -> [(field: String, a: String, b: String)] {
+        let ao = a.objectValue ?? [:], bo = b.objectValue ?? [:]
+        let keys = fields ?? Array(Set(ao.keys).union(bo.keys)).sorted()
+        return keys.compactMap { k in
+            let x = ao[k]?.canonical ?? "—", y = bo[k]?.canonical ?? "—"
+            return x == y ? nil : (k, x, y)
+        }
+    }
+
+    static let swiftVersion: String = {
+        #if swift(>=6.3)
+        return "6.3"
+        #elseif swift(>=6.2)
+        return "6.2"
+        #elseif swift(>=6.1)
+        return "6.1"
+        #else
+        return "6.0"
+        #endif
+    }()
+
+    static let cpuModel: String = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") { return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+        }
+        return "unknown"
+    }()
+
+    static let osDescription: String = {
+        var name = "Linux"
+        if let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) {
+            for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
+                name = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        var u = utsname()
+        uname(&u)
+        let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return "\(name) (kernel \(release))"
+    }()
+
+    /// The git commit of the source tree this binary was built from, `+dirty` when it had
+    /// uncommitted changes; "unknown" when the tree is not there.
+    static let gitCommit: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        func git(_ args: [String]) -> String? {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["git", "-C", root.path] + args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            guard (try? p.run()) != nil else { return nil }
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { return nil }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let sha = git(["rev-parse", "--short=12", "HEAD"]), !sha.isEmpty else { return "unknown" }
+        let dirty = git(["status", "--porcelain", "--untracked-files=no", "--", "Sources", "Package.swift", "migrations"]).map { !$0.isEmpty } ?? false
+        return dirty ? sha + "+dirty" : sha
+    }()
+}
