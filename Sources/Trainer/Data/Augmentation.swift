@@ -10,17 +10,6 @@
 /// - `erase: {p, min, max}` — random erasing (Zhong et al., 2017): a rectangle covering a
 ///   fraction `min...max` of the image, aspect ratio in 0.3...3.3, set to 0.
 public struct Augmentation: Sendable, Equatable, Codable {
-    public struct Shift: Sendable, Equatable, Codable { public var pixels: Int; public var p: Double }
-    public struct Rotation: Sendable, Equatable, Codable { public var degrees: Double; public var p: Double }
-    public struct Scale: Sendable, Equatable, Codable {
-        public var amount: Double; public var squash: Double; public var p: Double
-    }
-    public struct Flip: Sendable, Equatable, Codable { public var p: Double }
-    public struct Noise: Sendable, Equatable, Codable { public var std: Double; public var p: Double }
-    public struct Erase: Sendable, Equatable, Codable {
-        public var p: Double; public var min: Double; public var max: Double
-    }
-
     public var shift: Shift?
     public var rotation: Rotation?
     public var scale: Scale?
@@ -75,5 +64,77 @@ public struct Augmentation: Sendable, Equatable, Codable {
         Augmentation(shift: Shift(pixels: 2, p: p), rotation: Rotation(degrees: 10, p: p),
                      scale: Scale(amount: 0.1, squash: 0.05, p: p), flip: Flip(p: p),
                      noise: Noise(std: 0.05, p: p), erase: Erase(p: p, min: 0.02, max: 0.2))
+    }
+}
+
+// Strict decoding with defaults: a transform given without `p` fires half the time.
+extension Augmentation {
+    public init(from decoder: any Decoder) throws {
+        let o = try SpecObject(decoder, keys: ["shift", "rotation", "scale", "flip", "noise", "erase"])
+        self.init(shift: try o.optional("shift"), rotation: try o.optional("rotation"), scale: try o.optional("scale"),
+                  flip: try o.optional("flip"), noise: try o.optional("noise"), erase: try o.optional("erase"))
+    }
+}
+
+extension Augmentation {
+    public struct Shift: Sendable, Equatable, Codable {
+        public var pixels: Int
+        public var p: Double
+        public init(pixels: Int, p: Double = 0.5) { self.pixels = pixels; self.p = p }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["pixels", "p"])
+            self.init(pixels: try o.required("pixels"), p: try o.optional("p") ?? 0.5)
+        }
+    }
+
+    public struct Rotation: Sendable, Equatable, Codable {
+        public var degrees: Double
+        public var p: Double
+        public init(degrees: Double, p: Double = 0.5) { self.degrees = degrees; self.p = p }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["degrees", "p"])
+            self.init(degrees: try o.required("degrees"), p: try o.optional("p") ?? 0.5)
+        }
+    }
+
+    public struct Scale: Sendable, Equatable, Codable {
+        public var amount: Double
+        public var squash: Double
+        public var p: Double
+        public init(amount: Double, squash: Double = 0, p: Double = 0.5) { self.amount = amount; self.squash = squash; self.p = p }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["amount", "squash", "p"])
+            self.init(amount: try o.optional("amount") ?? 0, squash: try o.optional("squash") ?? 0, p: try o.optional("p") ?? 0.5)
+        }
+    }
+
+    public struct Flip: Sendable, Equatable, Codable {
+        public var p: Double
+        public init(p: Double = 0.5) { self.p = p }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["p"])
+            self.init(p: try o.optional("p") ?? 0.5)
+        }
+    }
+
+    public struct Noise: Sendable, Equatable, Codable {
+        public var std: Double
+        public var p: Double
+        public init(std: Double, p: Double = 0.5) { self.std = std; self.p = p }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["std", "p"])
+            self.init(std: try o.required("std"), p: try o.optional("p") ?? 0.5)
+        }
+    }
+
+    public struct Erase: Sendable, Equatable, Codable {
+        public var p: Double
+        public var min: Double
+        public var max: Double
+        public init(p: Double = 0.5, min: Double = 0.02, max: Double = 0.33) { self.p = p; self.min = min; self.max = max }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["p", "min", "max"])
+            self.init(p: try o.optional("p") ?? 0.5, min: try o.optional("min") ?? 0.02, max: try o.optional("max") ?? 0.33)
+        }
     }
 }
