@@ -25,7 +25,10 @@ public struct Augmenter: Sendable {
         var a00: Float = 1, a01: Float = 0, a10: Float = 0, a11: Float = 1
         var tx: Float = 0, ty: Float = 0
         var isIdentity: Bool { a00 == 1 && a01 == 0 && a10 == 0 && a11 == 1 && tx == 0 && ty == 0 }
-        var isIntegerShift: Bool { a00 == 1 && a01 == 0 && a10 == 0 && a11 == 1 }
+        /// A shift by whole pixels, possibly mirrored: an exact copy, no interpolation.
+        var isIntegerMove: Bool {
+            abs(a00) == 1 && a01 == 0 && a10 == 0 && a11 == 1 && tx == tx.rounded() && ty == ty.rounded()
+        }
     }
 
     /// Augments `source` (height × width values) into `destination` (same size).
@@ -36,8 +39,8 @@ public struct Augmenter: Sendable {
         let map = drawAffine(&rng)
         if map.isIdentity {
             for i in 0..<n { destination[i] = source[i] }
-        } else if map.isIntegerShift {
-            shiftCopy(source, destination, dx: Int(map.tx), dy: Int(map.ty))
+        } else if map.isIntegerMove {
+            shiftCopy(source, destination, dx: Int(map.tx), dy: Int(map.ty), mirror: map.a00 < 0)
         } else {
             resample(source, destination, map)
         }
@@ -74,8 +77,9 @@ public struct Augmenter: Sendable {
         return map
     }
 
-    /// Exact integer shift with zero fill (no interpolation needed).
-    private func shiftCopy(_ src: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>, dx: Int, dy: Int) {
+    /// Exact integer shift, optionally mirrored, with zero fill (no interpolation needed).
+    private func shiftCopy(_ src: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>,
+                           dx: Int, dy: Int, mirror: Bool) {
         for y in 0..<height {
             let sy = y - dy
             let row = y * width
@@ -84,7 +88,7 @@ public struct Augmenter: Sendable {
                 continue
             }
             for x in 0..<width {
-                let sx = x - dx
+                let sx = mirror ? width - 1 - (x - dx) : x - dx
                 dst[row + x] = sx >= 0 && sx < width ? src[sy * width + sx] : 0
             }
         }
