@@ -1,0 +1,119 @@
+extension DatasetSpec {
+    /// Checks every value; the error names the key at fault.
+    public func validate() throws {
+        func fail(_ key: String, _ reason: String) -> DataError { DataError.invalidSpec(key: key, reason: reason) }
+        switch source {
+        case .mnist, .idx, .csv:
+            guard let path, !path.isEmpty else { throw fail("path", "is required for source \(source.rawValue)") }
+        case .fashionMNIST:
+            if let path, path.isEmpty { throw fail("path", "must not be empty") }
+        default:
+            if path != nil { throw fail("path", "applies only to fashion-mnist, mnist, idx and csv sources") }
+        }
+        if source == .csv {
+            guard label != nil else { throw fail("label", "is required for csv (a column index or header name)") }
+            if case let .index(i)? = label, i < 0 { throw fail("label", "must be a column index ≥ 0, got \(i)") }
+        } else {
+            if label != nil { throw fail("label", "applies only to csv sources") }
+            if header != nil { throw fail("header", "applies only to csv sources") }
+            if task != nil { throw fail("task", "applies only to csv sources") }
+        }
+        if let kind = source.synthetic {
+            if let size, !(1...10_000_000).contains(size) { throw fail("size", "must be between 1 and 10000000, got \(size)") }
+            if let test, !(0...10_000_000).contains(test) { throw fail("test", "must be between 0 and 10000000, got \(test)") }
+            if let noise, !(noise >= 0 && noise.isFinite) { throw fail("noise", "must be a finite number ≥ 0, got \(noise)") }
+            if let classes, [.moons, .xor].contains(kind), classes != 2 { throw fail("classes", "must be 2 for \(kind.rawValue)") }
+            if let classes, !(2...1000).contains(classes) { throw fail("classes", "must be between 2 and 1000, got \(classes)") }
+            if kind == .teacher, classes != nil { throw fail("classes", "does not apply to teacher (a regression set)") }
+            if let features, ![.blobs, .teacher].contains(kind) { throw fail("features", "applies only to blobs and teacher, got \(features)") }
+            if let features, !(1...100_000).contains(features) { throw fail("features", "must be between 1 and 100000, got \(features)") }
+            if outputs != nil, kind != .teacher { throw fail("outputs", "applies only to teacher") }
+            if let outputs, !(1...10_000).contains(outputs) { throw fail("outputs", "must be between 1 and 10000, got \(outputs)") }
+        } else {
+            for (key, value) in [("size", size), ("test", test), ("classes", classes), ("features", features), ("outputs", outputs)]
+                where value != nil {
+                throw fail(key, "applies only to synthetic sources")
+            }
+            if noise != nil { throw fail("noise", "applies only to synthetic sources") }
+        }
+        if let subset {
+            if subset.count < 1 { throw fail("subset.count", "must be at least 1, got \(subset.count)") }
+            if subset.balanced, source == .teacher || task == .regression {
+                throw fail("subset.balanced", "needs class labels; this is a regression set")
+            }
+        }
+        switch validation {
+        case let .fraction(f)?: if !(f > 0 && f < 1) { throw fail("validation", "as a fraction must be in (0, 1), got \(f)") }
+        case let .count(n)?: if n < 0 { throw fail("validation", "as a count must be ≥ 0, got \(n)") }
+        case nil: break
+        }
+        if let augment {
+            try augment.validate()
+            if augment.isEnabled, ![.fashionMNIST, .mnist, .idx].contains(source) {
+                throw fail("augment", "applies only to image sources (fashion-mnist, mnist, idx)")
+            }
+        }
+    }
+
+    /// Loads, subsets, splits and fingerprints the data; `seed` is the run's seed, used
+    /// unless the spec sets its own.
+    public func load(seed runSeed: UInt64) throws -> PreparedData {
+        try validate()
+        let seed = self.seed ?? runSeed
+        var (train, test) = try loadSource(seed: seed)
+        var description: [String] = []
+        if let subset {
+            let indices = try Splits.subsetIndices(of: train, count: subset.count, random: subset.random,
+                                                   balanced: subset.balanced, seed: seed)
+            train = try train.selecting(indices)
+            description.append("subset=\(subset.count),random=\(subset.random),balanced=\(subset.balanced)")
+        }
+        var validationSet: Dataset?
+        if let validation, validation.count(of: train.count) > 0 {
+            let n = validation.count(of: train.count)
+            guard n < train.count else {
+                throw DataError.invalidSpec(key: "validation", reason: "holds out \(n) of \(train.count) samples, leaving none to train on")
+            }
+            (train, validationSet) = try Splits.trainValidation(train, validationCount: n, seed: seed)
+            description.append("validation=\(n)")
+        }
+        var standardization: Standardization?
+        if let mode = preprocess?.standardize {
+            standardization = Standardization.fit(train, mode: mode)
+            description.append("standardize=\(mode.rawValue)")
+        }
+        let splitDescription = description.isEmpty ? "all" : description.joined(separator: ";")
+        let parts = [train] + (validationSet.map { [$0] } ?? []) + (test.map { [$0] } ?? [])
+        let fingerprint = Fingerprint.of(parts, spec: splitDescription)
+        return PreparedData(train: train, validation: validationSet, test: test, standardization: standardization,
+                            augmentation: augment?.isEnabled == true ? augment : nil,
+                            splitDescription: splitDescription, fingerprint: fingerprint)
+    }
+
+    private func loadSource(seed: UInt64) throws -> (train: Dataset, test: Dataset?) {
+        switch source {
+        case .fashionMNIST, .mnist, .idx:
+            let directory = path ?? IDXDataset.fashionMNISTDirectory
+            let package = source == .fashionMNIST && path == nil ? IDXDataset.fashionMNISTPackage : nil
+            let train = try IDXDataset.load(directory: directory, part: .train, package: package, name: source.rawValue)
+            let test = try IDXDataset.load(directory: directory, part: .test, package: package, name: source.rawValue)
+            guard train.features == test.features else {
+                throw DataError.invalidRequest("\(directory): training images have \(train.features) pixels, test images \(test.features)")
+            }
+            return (train, test)
+        case .csv:
+            guard let path, let label else { throw DataError.invalidSpec(key: "path", reason: "is required for csv") }
+            return (try CSVLoader.load(path: path, label: label, header: header, task: task ?? .classification), nil)
+        case .spirals, .moons, .circles, .xor, .blobs, .teacher:
+            guard let kind = source.synthetic else { throw DataError.invalidSpec(key: "source", reason: "is not synthetic") }
+            let size = self.size ?? 1000
+            let testSize = self.test ?? max(1, size / 4)
+            func make(_ n: Int, _ part: String) throws -> Dataset {
+                try Synthetic.make(kind, size: n, noise: noise, classes: classes ?? (kind == .spirals ? 3 : 2),
+                                   features: features ?? (kind == .teacher ? 10 : 2), outputs: outputs ?? 1,
+                                   seed: seed, part: part)
+            }
+            return (try make(size, "train"), testSize > 0 ? try make(testSize, "test") : nil)
+        }
+    }
+}
