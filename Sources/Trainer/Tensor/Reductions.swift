@@ -12,6 +12,12 @@ public enum Reductions {
         public var zeros: Int
     }
 
+    /// |v| by clearing the sign bits (the stdlib's generic `pointwiseMax` is not inlined).
+    @inline(__always)
+    static func magnitude(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+    }
+
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
         UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -26,7 +32,8 @@ public enum Reductions {
             let v = load(p, i)
             s += v
             q += v * v
-            m = pointwiseMax(m, pointwiseMax(v, -v))
+            let a = magnitude(v)
+            m = m.replacing(with: a, where: a .> m)
             z += zero.replacing(with: one, where: v .== zero)
             i += 8
         }
@@ -51,7 +58,7 @@ public enum Reductions {
         while i + 8 <= count {
             let v = load(p, i)
             q += v * v
-            c += zero.replacing(with: one, where: pointwiseMax(v, -v) .< t)
+            c += zero.replacing(with: one, where: magnitude(v) .< t)
             i += 8
         }
         var squares = Double(q.sum()), small = Int(c.sum())
@@ -70,7 +77,7 @@ public enum Reductions {
         var i = 0
         while i + 8 <= count {
             let v = load(p, i)
-            a += pointwiseMax(v, -v)
+            a += magnitude(v)
             i += 8
         }
         var total = Double(a.sum())
