@@ -4,4 +4,5 @@ import ArgumentParser
 let benchmarks: [any ParsableCommand.Type] = [
     IngestBench.self,
     DataBench.self,
+    TrainBench.self,
 ]

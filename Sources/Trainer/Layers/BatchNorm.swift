@@ -1,0 +1,125 @@
+/// Batch normalisation over the batch dimension (Ioffe & Szegedy, 2015).
+///
+/// Training: per feature, the batch mean μ and biased variance σ² normalise the input,
+/// `y = γ (x − μ) / √(σ² + ε) + β`, and the running statistics move by `momentum`
+/// (PyTorch's convention: `running = (1 − m) · running + m · batch`, with the unbiased
+/// variance). Evaluation: the running statistics replace the batch's and nothing moves.
+/// γ and β are trainable; the running mean and variance are state, not parameters.
+/// Shapes: input and output [batch, width]; γ, β, running stats [width].
+public final class BatchNorm: Layer {
+    public let kind = "batch_norm"
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+    public let momentum: Float
+    public let epsilon: Float
+    public let scale: Parameter
+    public let shift: Parameter
+    public let runningMean: Tensor
+    public let runningVariance: Tensor
+
+    private var normalized: Tensor?
+    private var output: Tensor?
+    private var gradInput: Tensor?
+    private var inverseStd: [Float]
+    private var columnA: [Float]
+    private var columnB: [Float]
+    private var lastWasTraining = true
+
+    public init(width: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        inputWidth = width
+        self.momentum = momentum
+        self.epsilon = epsilon
+        scale = Parameter(name: "weight", role: .normScale, value: Tensor(shape: [width], repeating: 1))
+        shift = Parameter(name: "bias", role: .normShift, value: Tensor(zeros: [width]))
+        runningMean = Tensor(zeros: [width])
+        runningVariance = Tensor(shape: [width], repeating: 1)
+        inverseStd = [Float](repeating: 0, count: width)
+        columnA = inverseStd
+        columnB = inverseStd
+    }
+
+    public var parameters: [Parameter] { [scale, shift] }
+    public var state: [NamedTensor] {
+        [NamedTensor(name: "running_mean", tensor: runningMean),
+         NamedTensor(name: "running_var", tensor: runningVariance)]
+    }
+
+    public func forward(_ input: Tensor, context: inout PassContext) -> Tensor {
+        precondition(input.columns == inputWidth, "BatchNorm expects width \(inputWidth), got \(input.shape)")
+        let batch = input.rows, w = inputWidth
+        let xhat = Tensor.reusing(normalized, shape: input.shape)
+        let out = Tensor.reusing(output, shape: input.shape)
+        normalized = xhat; output = out
+        lastWasTraining = context.training
+        let x = input.data, xh = xhat.data, y = out.data
+        let gamma = scale.value.data, beta = shift.value.data
+        inverseStd.withUnsafeMutableBufferPointer { istd in
+        columnA.withUnsafeMutableBufferPointer { meanBuf in
+        columnB.withUnsafeMutableBufferPointer { varBuf in
+            let inv = istd.baseAddress!, mean = meanBuf.baseAddress!, variance = varBuf.baseAddress!
+            if context.training && batch > 0 {
+                mean.update(repeating: 0, count: w)
+                variance.update(repeating: 0, count: w)
+                for r in 0..<batch { let row = x + r * w; for c in 0..<w { mean[c] += row[c] } }
+                let n = Float(batch)
+                for c in 0..<w { mean[c] /= n }
+                for r in 0..<batch {
+                    let row = x + r * w
+                    for c in 0..<w { let d = row[c] - mean[c]; variance[c] += d * d }
+                }
+                for c in 0..<w { variance[c] /= n }
+                let m = momentum, unbias = n / Swift.max(n - 1, 1)
+                let rm = runningMean.data, rv = runningVariance.data
+                for c in 0..<w {
+                    rm[c] = (1 - m) * rm[c] + m * mean[c]
+                    rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias
+                }
+            } else {
+                mean.update(from: runningMean.data, count: w)
+                variance.update(from: runningVariance.data, count: w)
+            }
+            for c in 0..<w { inv[c] = 1 / (variance[c] + epsilon).squareRoot() }
+            for r in 0..<batch {
+                let xr = x + r * w, hr = xh + r * w, yr = y + r * w
+                for c in 0..<w {
+                    let h = (xr[c] - mean[c]) * inv[c]
+                    hr[c] = h
+                    yr[c] = gamma[c] * h + beta[c]
+                }
+            }
+        }}}
+        return out
+    }
+
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor? {
+        guard let xhat = normalized else { preconditionFailure("BatchNorm.backward before forward") }
+        precondition(gradOutput.shape == xhat.shape)
+        let batch = xhat.rows, w = inputWidth
+        let g = gradOutput.data, xh = xhat.data
+        let dGamma = scale.gradient.data, dBeta = shift.gradient.data, gamma = scale.value.data
+        dGamma.update(repeating: 0, count: w)
+        dBeta.update(repeating: 0, count: w)
+        for r in 0..<batch {
+            let gr = g + r * w, hr = xh + r * w
+            for c in 0..<w { dBeta[c] += gr[c]; dGamma[c] += gr[c] * hr[c] }
+        }
+        guard needsInputGradient else { return nil }
+        let gx = Tensor.reusing(gradInput, shape: xhat.shape)
+        gradInput = gx
+        let d = gx.data, n = Float(batch), training = lastWasTraining
+        inverseStd.withUnsafeBufferPointer { istd in
+        columnA.withUnsafeMutableBufferPointer { kBuf in
+            let inv = istd.baseAddress!, k = kBuf.baseAddress!
+            for c in 0..<w { k[c] = gamma[c] * inv[c] / n }
+            for r in 0..<batch {
+                let gr = g + r * w, hr = xh + r * w, dr = d + r * w
+                if training {
+                    for c in 0..<w { dr[c] = k[c] * (n * gr[c] - dBeta[c] - hr[c] * dGamma[c]) }
+                } else {
+                    for c in 0..<w { dr[c] = k[c] * n * gr[c] }
+                }
+            }
+        }}
+        return gx
+    }
+}

@@ -1,0 +1,57 @@
+extension Trainer {
+    /// Entry names the Trainer writes besides the model's and optimizer's tensors.
+    public enum StateKey {
+        public static let optimizerStep = "optimizer.step"
+        public static let random = "random"
+        public static let scheduleStep = "schedule.step"
+    }
+
+    /// Everything needed to continue bit-for-bit: parameters (`layers.0.weight`), norm
+    /// state (`layers.1.running_mean`), optimizer slots (`optimizer.layers.0.weight.exp_avg`)
+    /// and step, the schedule's step and every random stream. A training loop adds its
+    /// own entries (data position, epoch) to the returned dict before serialising it.
+    public func state() -> StateDict {
+        var dict = StateDict()
+        for p in model.parameters { dict.setTensor(p.name, p.value) }
+        for s in model.state { dict.setTensor(s.name, s.tensor) }
+        for s in optimizer.stateTensors(for: model.parameters) { dict.setTensor(s.name, s.tensor) }
+        dict.setWords(StateKey.optimizerStep, [UInt64(optimizer.stepCount)])
+        dict.setWords(StateKey.scheduleStep, [UInt64(step)])
+        dict.setWords(StateKey.random, random.words)
+        return dict
+    }
+
+    /// Restores what `state()` saved. Strict: every tensor the model and optimizer need
+    /// must be present with the same shape, and no other `layers.*` or `optimizer.*`
+    /// tensor may be present; entries of other names (the loop's) are ignored.
+    /// Nothing changes unless everything fits.
+    /// - Throws: `TrainerError.stateMismatch` naming the first mismatching entry.
+    public func load(_ dict: StateDict) throws {
+        let expected = model.parameters.map { NamedTensor(name: $0.name, tensor: $0.value) }
+            + model.state + optimizer.stateTensors(for: model.parameters)
+        let known = Set(expected.map(\.name))
+        for name in dict.names where !known.contains(name) {
+            if case .tensor(let shape, _)? = dict[name], name.hasPrefix("layers.") || name.hasPrefix("optimizer.") {
+                throw TrainerError.stateMismatch(name: name, message: "stored tensor \(shape) does not exist in this model")
+            }
+        }
+        guard let stepWords = dict.words(StateKey.optimizerStep), stepWords.count == 1 else {
+            throw TrainerError.stateMismatch(name: StateKey.optimizerStep, message: "missing or not one word")
+        }
+        guard let randomWords = dict.words(StateKey.random), let streams = RandomStreams(words: randomWords) else {
+            throw TrainerError.stateMismatch(name: StateKey.random, message: "missing or not 16 words")
+        }
+        // Check all shapes first so a failed load leaves the trainer untouched.
+        let scratch = expected.map { Tensor(zeros: $0.tensor.shape) }
+        for (entry, buffer) in zip(expected, scratch) { try dict.load(entry.name, into: buffer) }
+        for (entry, buffer) in zip(expected, scratch) { entry.tensor.assign(from: buffer) }
+        optimizer.stepCount = Int(stepWords[0])
+        random = streams
+    }
+
+    /// The state as a versioned byte payload (see `StateDict.serialized()`).
+    public func serializedState() -> [UInt8] { state().serialized() }
+
+    /// Restores from a payload written by `serializedState()`.
+    public func restore(payload: [UInt8]) throws { try load(StateDict(payload: payload)) }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Trainer
+
+/// `tracker-bench train`: training throughput of the Trainer against PyTorch, same
+/// models, batches, threads and data (Fashion-MNIST when installed, else random data of
+/// its shape), PyTorch measured in the same run.
+struct TrainBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Training samples/s of models A, C and A with per-step statistics, against PyTorch.")
+
+    @Option(help: "Epochs per model; the figure is the median of epochs 2…end.")
+    var epochs = 4
+    @Option(help: "BLAS threads (PyTorch uses the same count).")
+    var threads = 2
+    @Option(help: "Training samples per epoch.")
+    var samples = 60000
+    @Option(help: "The PyTorch peer script.")
+    var peerScript = "../shared/peers/train_torch.py"
+    @Option(help: "Python with torch installed.")
+    var python = "/tmp/peers-venv/bin/python"
+    @Flag(help: "Skip the PyTorch peer.")
+    var skipPeer = false
+    @Option(help: "Fashion-MNIST directory (gzipped IDX files); random data when missing.")
+    var data = "/usr/share/datasets/fashion-mnist"
+    @Option(help: "Which runs, comma-separated: A, C, A+stats.")
+    var models = "A,C,A+stats"
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        let (inputs, labels, source) = TrainData.load(directory: data, samples: samples)
+        print("data: \(source), \(inputs.rows) samples; BLAS threads \(BLAS.threads); \(BLAS.configuration)")
+        var ours: [String: Double] = [:]
+        for name in models.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            let rate = try measure(name, inputs: inputs, labels: labels)
+            ours[name] = rate
+        }
+        var peer: [String: Double] = [:]
+        if !skipPeer {
+            for (ourName, theirs) in [("A", "A"), ("C", "C_sigmoid")] where ours[ourName] != nil {
+                if let r = runPeer(model: theirs) { peer[ourName] = r }
+            }
+        }
+        print("\nsummary (median samples/s of epochs 2…\(epochs))")
+        for (name, rate) in ours.sorted(by: { $0.key < $1.key }) {
+            var line = "  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Int(rate)) samples/s"
+            if let p = peer[name] { line += String(format: "   PyTorch %d   ratio %.2f×", Int(p), rate / p) }
+            print(line)
+        }
+        if let a = ours["A"], let s = ours["A+stats"] {
+            print(String(format: "  statistics overhead: %.1f%% slower", (a / s - 1) * 100))
+        }
+        if let a = ours["A"], let p = peer["A"] { print("  bar A ≥ 1.3×: \(a / p >= 1.3 ? "met" : "NOT met")") }
+        if let c = ours["C"], let p = peer["C"] { print("  bar C ≥ 3×: \(c / p >= 3 ? "met" : "NOT met")") }
+    }
+
+    private func measure(_ name: String, inputs: Tensor, labels: [Int32]) throws -> Double {
+        let spec: ModelSpec, batch: Int
+        var stats: StatisticsOptions?
+        switch name {
+        case "A", "A+stats":
+            spec = .mlp(input: 784, hidden: [256, 128], classes: 10, activation: .relu)
+            batch = 128
+            if name == "A+stats" { stats = .all }
+        case "C":
+            spec = .mlp(input: 784, hidden: Array(repeating: 64, count: 20), classes: 10,
+                        activation: .sigmoid, initialization: .torchDefault)
+            batch = 64
+        default:
+            throw ValidationError("unknown model \(name) (A, C, A+stats)")
+        }
+        let trainer = try Trainer(spec: spec, optimizer: .adam(1e-3), seed: 0)
+        var order = Array(0..<inputs.rows)
+        var xb: Tensor?
+        var rates: [Double] = []
+        for epoch in 1...epochs {
+            trainer.random.shuffle.shuffle(&order)
+            let start = DispatchTime.now().uptimeNanoseconds
+            var lossSum = 0.0, steps = 0
+            var i = 0
+            while i < order.count {
+                let idx = order[i..<min(i + batch, order.count)]
+                let x = Tensor.gatherRows(of: inputs, at: idx, reusing: xb)
+                xb = x
+                let y = idx.map { labels[$0] }
+                let r = try trainer.trainStep(inputs: x, labels: y, statistics: stats)
+                lossSum += r.dataLoss
+                steps += 1
+                i += batch
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            rates.append(Double(order.count) / seconds)
+            print(String(format: "%@ epoch %d: %.2fs %.0f samples/s train_loss %.4f",
+                         name, epoch, seconds, rates.last!, lossSum / Double(max(steps, 1))))
+        }
+        let tail = Array(rates.dropFirst()).sorted()
+        return tail.isEmpty ? rates[0] : tail[tail.count / 2]
+    }
+
+    private func runPeer(model: String) -> Double? {
+        guard FileManager.default.fileExists(atPath: python), FileManager.default.fileExists(atPath: peerScript) else {
+            print("peer skipped: \(python) or \(peerScript) missing")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [peerScript, "--model", model, "--epochs", "\(epochs)", "--threads", "\(threads)",
+                             "--samples", "\(samples)"]
+        process.currentDirectoryURL = URL(fileURLWithPath: peerScript).deletingLastPathComponent()
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch { print("peer failed to start: \(error)"); return nil }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print(output.split(separator: "\n").map { "  [torch \(model)] \($0)" }.joined(separator: "\n"))
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }),
+              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Any]
+        else { return nil }
+        return (json["median_samples_per_s_ep2_end"] as? Double)
+            ?? (json["median_samples_per_s_ep2_end"] as? Int).map(Double.init)
+    }
+}
+
+/// Training data for the benchmark: Fashion-MNIST via `gzip -dc`, or random data of its shape.
+enum TrainData {
+    static func load(directory: String, samples: Int) -> (Tensor, [Int32], String) {
+        if let images = idx("\(directory)/train-images-idx3-ubyte.gz"),
+           let labels = idx("\(directory)/train-labels-idx1-ubyte.gz"),
+           images.count >= 16 + 784 * samples, labels.count >= 8 + samples {
+            let x = Tensor(zeros: [samples, 784])
+            images.withUnsafeBytes { raw in
+                let p = raw.bindMemory(to: UInt8.self)
+                for i in 0..<(samples * 784) { x.data[i] = Float(p[16 + i]) / 255 }
+            }
+            let y = (0..<samples).map { Int32(labels[8 + $0]) }
+            return (x, y, "Fashion-MNIST (\(directory))")
+        }
+        var r = RandomStream(seed: 1, name: "bench")
+        let x = Tensor(zeros: [samples, 784])
+        for i in 0..<x.count { x.data[i] = r.nextFloat() }
+        let y = (0..<samples).map { _ in Int32(r.nextInt(below: 10)) }
+        return (x, y, "random [0,1) data of Fashion-MNIST shape")
+    }
+
+    private static func idx(_ path: String) -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? [UInt8](data) : nil
+    }
+}

@@ -1,0 +1,119 @@
+import Testing
+@testable import Trainer
+
+@Suite("Optimizers and schedules")
+struct OptimizerTests {
+    /// One parameter [2] with value w and a fixed gradient g.
+    func parameter(_ w: [Float], _ g: [Float]) -> Parameter {
+        let p = Parameter(name: "p", role: .weight, value: try! Tensor(shape: [w.count], values: w))
+        for i in 0..<g.count { p.gradient.data[i] = g[i] }
+        return p
+    }
+
+    func close(_ a: [Float], _ b: [Double], _ tol: Double = 1e-6) -> Bool {
+        zip(a, b).allSatisfy { abs(Double($0) - $1) <= tol * max(1, abs($1)) }
+    }
+
+    @Test("SGD: w ← w − lr·(g + wd·w)")
+    func sgd() {
+        let p = parameter([1, -2], [0.5, 0.25])
+        let opt = SGD(weightDecay: 0.1)
+        opt.step([p], learningRate: 0.1, trackUpdates: true)
+        // 1 − 0.1·(0.5 + 0.1) = 0.94; −2 − 0.1·(0.25 − 0.2) = −2.005
+        #expect(close(p.value.values, [0.94, -2.005]))
+        #expect(abs(p.lastUpdateSquaredNorm - (0.06 * 0.06 + 0.005 * 0.005)) < 1e-8)
+    }
+
+    @Test("SGD momentum: the buffer starts at g, then μb + g")
+    func momentum() {
+        let p = parameter([1, 0], [1, -1])
+        let opt = SGD(momentum: 0.9)
+        opt.step([p], learningRate: 0.1, trackUpdates: false)
+        #expect(close(p.value.values, [0.9, 0.1]))           // b = g
+        opt.step([p], learningRate: 0.1, trackUpdates: false)
+        #expect(close(p.value.values, [0.71, 0.29]))         // b = 1.9 g
+    }
+
+    @Test("SGD Nesterov: the step is g + μb")
+    func nesterov() {
+        let p = parameter([1], [1])
+        let opt = SGD(momentum: 0.9, nesterov: true)
+        opt.step([p], learningRate: 0.1, trackUpdates: false)
+        #expect(close(p.value.values, [1 - 0.1 * 1.9]))      // b = 1, d = 1 + 0.9
+        opt.step([p], learningRate: 0.1, trackUpdates: false)
+        #expect(close(p.value.values, [0.81 - 0.1 * 2.71]))   // b = 1.9, d = 1 + 1.71
+    }
+
+    @Test("Adam: the first steps equal the bias-corrected formula")
+    func adam() {
+        let p = parameter([1, -1, 0.5], [0.1, -0.2, 0])
+        let opt = Adam()
+        opt.step([p], learningRate: 0.01, trackUpdates: false)
+        // Step 1: m̂ = g, v̂ = g², update = lr·g/(|g| + ε) ≈ lr·sign(g).
+        #expect(close(p.value.values, [0.99, -0.99, 0.5], 1e-6))
+        p.gradient.data[0] = 0.3
+        opt.step([p], learningRate: 0.01, trackUpdates: false)
+        let m = 0.9 * 0.1 * 0.1 + 0.1 * 0.3, v = 0.999 * 0.001 * 0.01 + 0.001 * 0.09
+        let expected = 0.99 - (0.01 / (1 - 0.81)) * m / ((v / (1 - 0.998001)).squareRoot() + 1e-8)
+        #expect(close([p.value[0]], [expected], 1e-6))
+        #expect(opt.stepCount == 2)
+    }
+
+    @Test("Adam with L2 decay couples it into the gradient; AdamW decouples it")
+    func adamW() {
+        let coupled = parameter([2], [0])
+        Adam(weightDecay: 0.5).step([coupled], learningRate: 0.1, trackUpdates: false)
+        // g' = 0 + 0.5·2 = 1 → step of lr·sign = 0.1
+        #expect(close(coupled.value.values, [1.9]))
+        let decoupled = parameter([2], [0])
+        Adam.adamW(weightDecay: 0.5).step([decoupled], learningRate: 0.1, trackUpdates: false)
+        // w·(1 − 0.1·0.5) = 1.9, then m = 0 → no Adam step
+        #expect(close(decoupled.value.values, [1.9]))
+        let both = parameter([2], [1])
+        Adam.adamW(weightDecay: 0.5).step([both], learningRate: 0.1, trackUpdates: false)
+        #expect(close(both.value.values, [1.9 - 0.1], 1e-6))
+    }
+
+    @Test("the eight-lane Adam loop matches on long tensors and tails")
+    func adamLanes() {
+        let n = 19
+        let p = parameter((0..<n).map { Float($0) / 10 }, (0..<n).map { Float($0 % 3) - 1 })
+        Adam().step([p], learningRate: 0.01, trackUpdates: true)
+        for i in 0..<n {
+            let g = Double(i % 3) - 1
+            let expected = Double(i) / 10 - (g == 0 ? 0 : 0.01 * g / (abs(g) + 1e-8))
+            #expect(abs(Double(p.value[i]) - expected) < 1e-6)
+        }
+    }
+
+    @Test("schedules: constant, step, cosine, warm-up composed with cosine")
+    func schedules() {
+        #expect(Schedule.constant(0.1).value(at: 1000) == 0.1)
+        let step = Schedule.step(value: 1, every: 10, gamma: 0.5)
+        #expect(step.value(at: 9) == 1 && step.value(at: 10) == 0.5 && step.value(at: 25) == 0.25)
+        let cosine = Schedule.cosine(value: 1, steps: 100, minimum: 0.1)
+        #expect(cosine.value(at: 0) == 1)
+        #expect(abs(cosine.value(at: 50) - 0.55) < 1e-12)
+        #expect(cosine.value(at: 100) == 0.1 && cosine.value(at: 500) == 0.1)
+        let warm = Schedule.warmup(steps: 4, then: cosine)
+        #expect(warm.value(at: 0) == 0.25 && warm.value(at: 3) == 1)
+        #expect(warm.value(at: 4) == 1 && abs(warm.value(at: 54) - 0.55) < 1e-12)
+    }
+
+    @Test("schedules and optimizer specs decode from JSON; bad values name their key")
+    func specs() throws {
+        let json = #"{"type": "sgd", "lr": {"type": "warmup", "steps": 5, "then": {"type": "cosine", "value": 0.1, "steps": 100}}, "momentum": 0.9, "nesterov": true}"#
+        let spec = try JSONDecoder().decode(OptimizerSpec.self, from: Data(json.utf8))
+        #expect(spec.learningRate == .warmup(steps: 5, then: .cosine(value: 0.1, steps: 100, minimum: 0)))
+        let again = try JSONDecoder().decode(OptimizerSpec.self, from: JSONEncoder().encode(spec))
+        #expect(again == spec)
+        let plain = try JSONDecoder().decode(OptimizerSpec.self, from: Data(#"{"type": "adamw", "lr": 0.001}"#.utf8))
+        #expect(plain.learningRate == .constant(0.001) && plain.weightDecay == 0.01)
+        let bad = OptimizerSpec(type: .sgd, learningRate: .constant(0.1), momentum: 1.5)
+        #expect(throws: TrainerError.invalidSpec(key: "optimizer.momentum", message: "must be in [0, 1), got 1.5")) {
+            try bad.validate()
+        }
+    }
+}
+
+import Foundation
