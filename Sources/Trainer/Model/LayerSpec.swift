@@ -40,7 +40,7 @@ extension LayerSpec: Codable {
     private enum CodingKeys: String, CodingKey { case type, units, initialization = "init", bias, slope, shared, momentum, epsilon = "eps", p, layers }
 
     public init(from decoder: any Decoder) throws {
-        let key = SpecKey.dotted(decoder.codingPath)
+        let key = SpecPath.dotted(decoder.codingPath)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
         switch type {
@@ -105,7 +105,7 @@ extension LayerSpec: Codable {
 }
 
 /// Dotted spec keys from Codable coding paths (`layers.3`).
-enum SpecKey {
+enum SpecPath {
     static func dotted(_ path: [any CodingKey]) -> String {
         path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }

@@ -6,7 +6,7 @@ extension ModelSpec: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let prefix = SpecKey.dotted(decoder.codingPath)
+        let prefix = SpecPath.dotted(decoder.codingPath)
         func key(_ k: CodingKeys) -> String { prefix.isEmpty ? k.stringValue : "\(prefix).\(k.stringValue)" }
         func invalid(_ k: CodingKeys, _ m: String) -> TrainerError { .invalidSpec(key: key(k), message: m) }
         func choice<E: RawRepresentable & CaseIterable>(_ k: CodingKeys, _ fallback: E) throws -> E where E.RawValue == String {
