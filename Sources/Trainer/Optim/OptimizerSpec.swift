@@ -51,6 +51,9 @@ public struct OptimizerSpec: Codable, Sendable, Equatable {
     /// Checks ranges; errors name the key under `optimizer`.
     public func validate() throws {
         try learningRate.validate(key: "optimizer.lr")
+        if learningRate.peak <= 0 {
+            throw TrainerError.invalidSpec(key: "optimizer.lr", message: "the learning rate must be > 0, got \(learningRate.peak)")
+        }
         func check(_ ok: Bool, _ key: String, _ m: String) throws {
             if !ok { throw TrainerError.invalidSpec(key: "optimizer.\(key)", message: m) }
         }

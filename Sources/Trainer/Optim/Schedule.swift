@@ -39,6 +39,14 @@ public indirect enum Schedule: Sendable, Equatable {
     }
 
     /// Checks the schedule's numbers; `key` prefixes the error's key.
+    /// The schedule's base (largest) value.
+    public var peak: Double {
+        switch self {
+        case .constant(let v), .step(let v, _, _), .cosine(let v, _, _): return v
+        case .warmup(_, let then): return then.peak
+        }
+    }
+
     public func validate(key: String) throws {
         func fail(_ k: String, _ m: String) -> TrainerError { .invalidSpec(key: "\(key).\(k)", message: m) }
         switch self {

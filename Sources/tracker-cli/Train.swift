@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Tracker
+import Trainer
+
+/// `tracker train CONFIG`: trains each run the config (and its sweep) describes.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the runs a config file describes (YAML or JSON; a `sweep:` makes several).",
+        discussion: "Every point of a sweep is checked before the first run starts. Ctrl-C checkpoints the current run and marks it interrupted; `tracker resume RUN` continues it.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The experiment config (YAML or JSON).") var config: String
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key (repeatable), e.g. --set optimizer.lr=0.01.", valueName: "key=value"))
+    var overrides: [String] = []
+    @Flag(help: "Check the config and list the runs without training.") var dryRun = false
+
+    func run() throws {
+        let plan = try ExperimentPlan.load(path: config, overrides: overrides)
+        if dryRun {
+            for p in plan { Console.out("\(p.name)\t\(p.json.canonical)") }
+            return
+        }
+        let trap = SignalTrap()
+        let experiment = Experiment(store: try store.open(), progress: ProgressPrinter(), interrupt: trap.flag)
+        var outcomes: [Experiment.Outcome] = []
+        for planned in plan {
+            outcomes.append(try experiment.train(planned, origin: plan.count > 1 ? .sweep : .new))
+            if trap.exitCode != nil { break }
+        }
+        if plan.count > 1 { try printSweepSummary(outcomes) }
+        if let code = trap.exitCode { throw ExitCode(code) }
+        if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode(1) }
+    }
+
+    private func printSweepSummary(_ outcomes: [Experiment.Outcome]) throws {
+        let s = try store.open()
+        let rows = try outcomes.map { o -> [String] in
+            let m = try s.summary(of: o.runID).metrics
+            func v(_ k: String) -> String { m[k].map { Format.number($0.last) } ?? "—" }
+            let gap = (m["train_acc"]?.last).flatMap { t in m["val_acc"].map { Format.number(t - $0.last) } } ?? "—"
+            return [o.runID, o.name, o.status.rawValue, v("train_acc"), v("val_acc"), gap, v("test_acc")]
+        }
+        Console.out("\n" + Format.table(["run", "name", "status", "train_acc", "val_acc", "gap", "test_acc"], rows))
+    }
+}
