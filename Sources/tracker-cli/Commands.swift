@@ -2,5 +2,19 @@ import ArgumentParser
 
 /// Every subcommand, one file each.
 let commands: [any ParsableCommand.Type] = [
+    RunsCommand.self,
+    ShowCommand.self,
+    MetricsCommand.self,
+    DiffCommand.self,
+    CompareCommand.self,
+    GradsCommand.self,
+    BNCommand.self,
+    PlotCommand.self,
+    CheckpointsCommand.self,
+    ExportCommand.self,
+    TagCommand.self,
+    DeleteCommand.self,
+    GCCommand.self,
+    ExperimentsCommand.self,
     DebugWrite.self,
 ]

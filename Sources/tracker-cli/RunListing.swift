@@ -1,0 +1,34 @@
+import Tracker
+
+/// The columns of `tracker runs`: fixed ones, then varying params, then final metrics.
+struct RunListing {
+    let runs: [RunSummary]
+    let paramKeys: [String]
+    let metricKeys: [String]
+
+    init(_ runs: [RunSummary]) {
+        self.runs = runs
+        paramKeys = RunSummary.varyingParamKeys(runs)
+        metricKeys = RunSummary.metricKeys(runs)
+    }
+
+    func table() -> String {
+        var t = TextTable(["id", "experiment", "name", "status", "start", "duration"] + paramKeys + metricKeys)
+        for r in runs {
+            t.add([r.run.id, r.run.experiment, r.run.name, Fmt.status(r.run.status), Timestamp.local(r.run.startedAt), Fmt.duration(r.run.duration)]
+                  + paramKeys.map { r.params[$0]?.description ?? "-" }
+                  + metricKeys.map { Fmt.number(r.metrics[$0]?.last) })
+        }
+        return t.render()
+    }
+
+    func csv() -> String {
+        CSV.table(["id", "experiment", "name", "status", "start", "end", "duration_s"] + paramKeys.map { "params.\($0)" } + metricKeys.map { "metrics.\($0)" },
+                  runs.map { r in
+            [r.run.id, r.run.experiment, r.run.name, r.run.status.rawValue, Timestamp.iso(r.run.startedAt) ?? "", Timestamp.iso(r.run.endedAt) ?? "",
+             r.run.duration.map(CSV.number) ?? ""]
+                + paramKeys.map { r.params[$0]?.description ?? "" }
+                + metricKeys.map { r.metrics[$0].map { CSV.number($0.last) } ?? "" }
+        })
+    }
+}
