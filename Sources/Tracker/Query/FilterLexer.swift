@@ -1,6 +1,6 @@
 /// Splits filter text into tokens; rejects characters outside the language.
 ///
-/// Words are `[A-Za-z_][A-Za-z0-9_./-]*` (dots included, so `params.optimizer.lr` is one
+/// Words are a letter or `_`, then letters, digits and `_./-` (dots included, so `params.optimizer.lr` is one
 /// word); strings are single-quoted with `''` for a quote; keys may be quoted with
 /// backticks (` `` ` for a backtick) or double quotes.
 struct FilterLexer {
@@ -28,7 +28,7 @@ struct FilterLexer {
         FilterError(kind, message, column: index + 1, filter: text)
     }
 
-    private static func isWordStart(_ c: Character) -> Bool { c == "_" || (c.isASCII && c.isLetter) }
+    private static func isWordStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
     private static func isWordPart(_ c: Character) -> Bool {
         isWordStart(c) || (c.isASCII && c.isNumber) || c == "." || c == "/" || c == "-"
     }
