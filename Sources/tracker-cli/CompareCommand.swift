@@ -46,7 +46,10 @@ struct CompareCommand: ParsableCommand {
         case .csv: Console.out(CSV.table(headers, rows), terminator: "")
         case .table:
             if c.rows.isEmpty { Console.err("no run to compare"); return }
-            Console.out(TextTable(headers, rows: rows).render())
+            var table = TextTable(headers, rows: rows)
+            let dropped = table.fit(width: Console.width, droppable: Array(2..<(2 + c.paramKeys.count)))
+            Console.out(table.render())
+            if !dropped.isEmpty { Console.out(Fmt.dim("(\(dropped.count) varying params not shown for width; see --format csv or json)")) }
             Console.out(Fmt.dim("gap = final \(c.trainMetric) − final \(c.valMetric); best epoch = epoch of the \(MetricGoal(metric: c.bestMetric) == .maximize ? "highest" : "lowest") \(c.bestMetric)"))
         }
     }

@@ -12,14 +12,17 @@ struct RunListing {
         metricKeys = RunSummary.metricKeys(runs)
     }
 
-    func table() -> String {
+    /// The table for people; varying params that do not fit `width` are left out (and named).
+    func table(width: Int = Console.width) -> String {
         var t = TextTable(["id", "experiment", "name", "status", "start", "duration"] + paramKeys + metricKeys)
         for r in runs {
             t.add([r.run.id, r.run.experiment, r.run.name, Fmt.status(r.run.status), Timestamp.local(r.run.startedAt), Fmt.duration(r.run.duration)]
                   + paramKeys.map { r.params[$0]?.description ?? "-" }
                   + metricKeys.map { Fmt.number(r.metrics[$0]?.last) })
         }
-        return t.render()
+        let dropped = t.fit(width: width, droppable: Array(6..<(6 + paramKeys.count)))
+        let note = dropped.isEmpty ? "" : "\n" + Fmt.dim("(\(dropped.count) more varying param\(dropped.count == 1 ? "" : "s") not shown for width: \(dropped.prefix(4).joined(separator: ", "))\(dropped.count > 4 ? ", …" : ""); see --format csv or json)")
+        return t.render() + note
     }
 
     func csv() -> String {

@@ -36,6 +36,27 @@ struct TextTable {
         return out.joined(separator: "\n")
     }
 
+    /// Width of the widest line.
+    var totalWidth: Int {
+        let widths = headers.indices.map { i in rows.reduce(TextTable.width(headers[i])) { max($0, i < $1.count ? TextTable.width($1[i]) : 0) } }
+        return widths.reduce(0, +) + 2 * max(0, widths.count - 1)
+    }
+
+    /// Drops columns from `droppable` (last first) until the table fits `width`; returns the dropped headers.
+    mutating func fit(width: Int, droppable: [Int]) -> [String] {
+        var dropped: [String] = []
+        var candidates = droppable.sorted()
+        while totalWidth > width, let column = candidates.popLast() {
+            dropped.insert(headers.remove(at: column), at: 0)
+            rows = rows.map { r in
+                var r = r
+                if column < r.count { r.remove(at: column) }
+                return r
+            }
+        }
+        return dropped
+    }
+
     /// Visible width: characters outside ANSI colour sequences.
     static func width(_ s: String) -> Int {
         var n = 0, inEscape = false

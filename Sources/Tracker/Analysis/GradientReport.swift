@@ -33,8 +33,12 @@ public struct GradientReport: Sendable, Equatable {
     public static let explodingGrowth = 1e2
 
     public init(stats: [GradStat]) {
-        var order: [String] = [], index: [String: Int] = [:]
-        for g in stats where index[g.tensor] == nil { index[g.tensor] = order.count; order.append(g.tensor) }
+        var order: [String] = []
+        var seen = Set<String>()
+        for g in stats where seen.insert(g.tensor).inserted { order.append(g.tensor) }
+        // Indexed names (`layers.10.weight`) sort by their numbers, so depth reads top to bottom.
+        if order.allSatisfy({ $0.contains(where: \.isNumber) }) { order.sort(by: GradientReport.naturalOrder) }
+        let index = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
         let steps = Array(Set(stats.map(\.step))).sorted()
         let column = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ($0.element, $0.offset) })
         var norms = Array(repeating: Array(repeating: Double.nan, count: steps.count), count: order.count)
@@ -75,6 +79,25 @@ public struct GradientReport: Sendable, Equatable {
             verdict = .unknown
             reason = weights.isEmpty ? "no weight tensors among the gradient statistics" : "only one weight tensor"
         }
+    }
+
+    /// Compares names piecewise, numbers by value: `layers.2.weight` < `layers.10.weight`.
+    static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        func parts(_ s: String) -> [(String, Int?)] {
+            var out: [(String, Int?)] = [], cur = "", digits = false
+            for c in s {
+                if c.isNumber != digits, !cur.isEmpty { out.append((cur, digits ? Int(cur) : nil)); cur = "" }
+                digits = c.isNumber
+                cur.append(c)
+            }
+            if !cur.isEmpty { out.append((cur, digits ? Int(cur) : nil)) }
+            return out
+        }
+        for (x, y) in zip(parts(a), parts(b)) where x.0 != y.0 {
+            if let i = x.1, let j = y.1 { return i < j }
+            return x.0 < y.0
+        }
+        return a.count < b.count
     }
 
     static func isWeight(_ name: String) -> Bool {
