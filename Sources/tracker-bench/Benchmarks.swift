@@ -5,4 +5,5 @@ let benchmarks: [any ParsableCommand.Type] = [
     IngestBench.self,
     DataBench.self,
     TrainBench.self,
+    QueryBench.self,
 ]

@@ -5,8 +5,15 @@ import Glibc
 
 /// Unbuffered terminal output (progress lines must appear at once, even through a pipe).
 enum Console {
-    static func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    static func out(_ text: String, terminator: String = "\n") { FileHandle.standardOutput.write(Data((text + terminator).utf8)) }
     static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    /// Terminal width: $COLUMNS, else the window size of stdout, else 100.
+    static var width: Int {
+        if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 100
+    }
     static var stdoutIsTTY: Bool { isatty(1) == 1 }
     /// Colour only on a terminal, and never when NO_COLOR is set.
     static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }

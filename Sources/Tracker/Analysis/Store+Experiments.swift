@@ -1,0 +1,50 @@
+/// An experiment with how many runs it holds.
+public struct ExperimentSummary: Sendable, Equatable {
+    public var name: String
+    public var runs: Int
+    public var finished: Int
+    public var running: Int
+    /// Creation time of the newest run (Unix seconds).
+    public var lastRunAt: Double?
+
+    public var json: JSONValue {
+        .object(["name": .string(name), "runs": .int(Int64(runs)), "finished": .int(Int64(finished)), "running": .int(Int64(running)),
+                 "last_run": Timestamp.iso(lastRunAt).map { .string($0) } ?? .null])
+    }
+}
+
+extension Store {
+    /// Every experiment with its run counts (soft-deleted runs excluded), oldest first.
+    public func experimentSummaries() throws -> [ExperimentSummary] {
+        try db.query("""
+            SELECT e.name, count(r.seq), count(CASE WHEN r.status = 'finished' THEN 1 END),
+                   count(CASE WHEN r.status = 'running' THEN 1 END), max(r.created_at)
+            FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.id AND r.deleted_at IS NULL
+            GROUP BY e.id ORDER BY e.created_at, e.id
+            """) {
+            ExperimentSummary(name: $0.text(0), runs: Int($0.int(1)), finished: Int($0.int(2)), running: Int($0.int(3)), lastRunAt: $0.optionalDouble(4))
+        }
+    }
+
+    /// What `tracker gc` removed.
+    public struct GarbageReport: Sendable, Equatable {
+        public var runs: [String]
+        public var blobs: Int
+        public var bytesBefore: Int64
+        public var bytesAfter: Int64
+    }
+
+    /// Purges soft-deleted runs and unreferenced blobs, vacuums, and reports what went.
+    public func collectGarbage() throws -> GarbageReport {
+        let deleted = try db.query("SELECT id FROM runs WHERE deleted_at IS NOT NULL ORDER BY created_at") { $0.text(0) }
+        let before = try fileBytes()
+        let (_, blobs) = try purgeDeleted()
+        return GarbageReport(runs: deleted, blobs: blobs, bytesBefore: before, bytesAfter: try fileBytes())
+    }
+
+    private func fileBytes() throws -> Int64 {
+        let pages = try db.first("PRAGMA page_count") { $0.int(0) } ?? 0
+        let size = try db.first("PRAGMA page_size") { $0.int(0) } ?? 0
+        return pages * size
+    }
+}

@@ -1,0 +1,159 @@
+/// Parses filter text into a `FilterExpression` (recursive descent).
+///
+/// Grammar (keywords case-insensitive):
+/// ```
+/// expr       := and ("OR" and)*
+/// and        := unary ("AND" unary)*
+/// unary      := "NOT" unary | "(" expr ")" | comparison
+/// comparison := field op literal | field [NOT] IN "(" literal ("," literal)* ")"
+///             | field [NOT] (LIKE | ILIKE) string | field IS [NOT] NULL
+/// field      := attribute | (params|metrics|tags) "." key [".min" | ".max" | ".last"]
+/// key        := dotted.words | `back ticked` | "double quoted"
+/// ```
+public struct FilterParser {
+    let text: String
+    private let tokens: [FilterToken]
+    private var position = 0
+
+    private init(text: String, tokens: [FilterToken]) {
+        self.text = text
+        self.tokens = tokens
+    }
+
+    /// Parses a whole filter; throws `FilterError` naming the column of the problem.
+    public static func parse(_ text: String) throws -> FilterExpression {
+        var parser = FilterParser(text: text, tokens: try FilterLexer.tokens(text))
+        let expr = try parser.expression()
+        guard parser.peek.kind == .end else {
+            throw parser.error(.unexpectedToken, "expected AND, OR or the end of the filter, found \(parser.peek.display)", at: parser.peek)
+        }
+        return expr
+    }
+
+    /// Parses a lone field (`metrics.val_acc`, `params.lr`, `start_time`), as used by `--sort`.
+    public static func parseField(_ text: String) throws -> FilterField {
+        var parser = FilterParser(text: text, tokens: try FilterLexer.tokens(text))
+        let (field, _) = try parser.field()
+        guard parser.peek.kind == .end else {
+            throw parser.error(.unexpectedToken, "unexpected \(parser.peek.display) after the field", at: parser.peek)
+        }
+        return field
+    }
+
+    // MARK: tokens
+
+    var peek: FilterToken { tokens[min(position, tokens.count - 1)] }
+
+    mutating func advance() -> FilterToken {
+        let t = peek
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    private mutating func accept(keyword: String) -> Bool {
+        guard peek.keyword == keyword else { return false }
+        position += 1
+        return true
+    }
+
+    func error(_ kind: FilterError.Kind, _ message: String, at token: FilterToken) -> FilterError {
+        let kind = token.kind == .end && kind == .unexpectedToken ? .unexpectedEnd : kind
+        return FilterError(kind, message, column: token.column, filter: text)
+    }
+
+    // MARK: expressions
+
+    private mutating func expression() throws -> FilterExpression {
+        var left = try conjunction()
+        while accept(keyword: "or") { left = .or(left, try conjunction()) }
+        return left
+    }
+
+    private mutating func conjunction() throws -> FilterExpression {
+        var left = try unary()
+        while accept(keyword: "and") { left = .and(left, try unary()) }
+        return left
+    }
+
+    private mutating func unary() throws -> FilterExpression {
+        if accept(keyword: "not") { return .not(try unary()) }
+        if peek.kind == .leftParen {
+            let open = advance()
+            let inner = try expression()
+            guard peek.kind == .rightParen else {
+                throw error(.unexpectedToken, "expected ')' to close the '(' at column \(open.column), found \(peek.display)", at: peek)
+            }
+            _ = advance()
+            return inner
+        }
+        return .comparison(try comparison())
+    }
+
+    private mutating func comparison() throws -> FilterComparison {
+        let (field, fieldToken) = try field()
+        let opToken = peek
+        let op = try comparisonOperator()
+        var values: [FilterLiteral] = []
+        var valueTokens: [FilterToken] = []
+        if op.isList {
+            guard peek.kind == .leftParen else { throw error(.unexpectedToken, "expected '(' after IN, found \(peek.display)", at: peek) }
+            _ = advance()
+            while true {
+                valueTokens.append(peek)
+                values.append(try literal())
+                let separator = advance()
+                if separator.kind == .comma { continue }
+                if separator.kind == .rightParen { break }
+                throw error(.unexpectedToken, "expected ',' or ')' in the IN list, found \(separator.display)", at: separator)
+            }
+        } else if !op.isNullTest {
+            valueTokens.append(peek)
+            values.append(try literal())
+        }
+        let c = FilterComparison(field: field, op: op, values: values, column: fieldToken.column)
+        try check(c, opToken: opToken, valueTokens: valueTokens)
+        return c
+    }
+
+    private mutating func comparisonOperator() throws -> FilterOperator {
+        let t = advance()
+        if case .op(let o) = t.kind {
+            switch o {
+            case "=", "==": return .equal
+            case "!=", "<>": return .notEqual
+            case "<": return .less
+            case "<=": return .lessOrEqual
+            case ">": return .greater
+            case ">=": return .greaterOrEqual
+            default: break
+            }
+        }
+        switch t.keyword {
+        case "like": return .like
+        case "ilike": return .ilike
+        case "in": return .isIn
+        case "not":
+            if accept(keyword: "like") { return .notLike }
+            if accept(keyword: "ilike") { return .notIlike }
+            if accept(keyword: "in") { return .notIn }
+            throw error(.unexpectedToken, "expected LIKE, ILIKE or IN after NOT, found \(peek.display)", at: peek)
+        case "is":
+            let negated = accept(keyword: "not")
+            guard accept(keyword: "null") else { throw error(.unexpectedToken, "expected NULL after IS, found \(peek.display)", at: peek) }
+            return negated ? .isNotNull : .isNull
+        default:
+            throw error(.unexpectedToken, "expected a comparison (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, IS NULL), found \(t.display)", at: t)
+        }
+    }
+
+    private mutating func literal() throws -> FilterLiteral {
+        let t = advance()
+        switch t.kind {
+        case .string(let s), .doubleQuoted(let s): return .string(s)
+        case .number(let v, let text): return .number(v, text)
+        case .word(let w) where ["true", "false"].contains(w.lowercased()): return .string(w.lowercased())
+        case .word(let w): throw error(.unexpectedToken, "expected a value, found \(t.display); quote text values: '\(w)'", at: t)
+        default: throw error(.unexpectedToken, "expected a value ('text' or a number), found \(t.display)", at: t)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Everything `tracker show` prints about one run.
+public struct RunReport: Sendable, Equatable {
+    public var summary: RunSummary
+    public var config: JSONValue
+    public var environment: JSONValue
+    /// Ids of runs that name this one as their parent (reruns, resumes, sweep members).
+    public var children: [String]
+    public var events: [Event]
+    public var checkpoints: [CheckpointInfo]
+
+    public var run: RunInfo { summary.run }
+
+    public var json: JSONValue {
+        guard case .object(var o) = summary.json else { return summary.json }
+        o["config"] = config
+        o["environment"] = environment
+        o["lineage"] = .object(["parent": run.parentID.map { .string($0) } ?? .null, "origin": .string(run.origin.rawValue),
+                                "children": .array(children.map { .string($0) })])
+        o["metrics"] = .object(summary.metrics.reduce(into: [:]) { out, entry in
+            guard case .object(var m) = entry.value.json else { return }
+            let goal = MetricGoal(metric: entry.key)
+            m["goal"] = .string(goal.rawValue)
+            if let best = goal.best(of: entry.value) {
+                m["best"] = .double(best.value)
+                m["best_step"] = .int(Int64(best.step))
+            }
+            out[entry.key] = .object(m)
+        })
+        o["events"] = .array(events.map(\.json))
+        o["checkpoints"] = .array(checkpoints.map(\.json))
+        return .object(o)
+    }
+}
+
+extension Store {
+    /// The full report of one run (id or unique prefix; deleted runs too).
+    public func report(run idOrPrefix: String) throws -> RunReport {
+        let summary = try summary(of: idOrPrefix)
+        let seq = try resolveSeq(summary.run.id)
+        let children = try db.query("SELECT id FROM runs WHERE parent_seq = ? AND deleted_at IS NULL ORDER BY created_at, seq", [.integer(seq)]) { $0.text(0) }
+        return RunReport(summary: summary, config: summary.run.configJSON, environment: summary.run.environmentJSON,
+                         children: children, events: try events(run: summary.run.id), checkpoints: try checkpoints(run: summary.run.id))
+    }
+}

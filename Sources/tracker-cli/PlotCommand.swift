@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Tracker
+
+/// `tracker plot RUN… --metric M`: an SVG line chart, or sparklines in the terminal.
+struct PlotCommand: ParsableCommand {
+    enum XAxis: String, ExpressibleByArgument, CaseIterable { case step, epoch, time }
+
+    static let configuration = CommandConfiguration(
+        commandName: "plot", abstract: "Plot metrics of runs: an SVG line chart with -o, else a sparkline per series.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "Run ids (unique prefixes).") var runs: [String]
+    @Option(name: .customLong("metric"), help: "A metric to plot (repeatable).") var metrics: [String]
+    @Option(name: .shortAndLong, help: "Write the chart to this SVG file.") var output: String?
+    @Flag(help: "Logarithmic y axis.") var logY = false
+    @Option(help: "The x axis: step, epoch or time (seconds since the run's first point).") var x: XAxis = .step
+    @Option(help: "Chart width in pixels.") var width = 900
+    @Option(help: "Chart height in pixels.") var height = 500
+    @Option(help: "Chart title.") var title: String?
+
+    func validate() throws {
+        if runs.isEmpty { throw ValidationError("give at least one run id") }
+        if metrics.isEmpty { throw ValidationError("give at least one --metric") }
+    }
+
+    func run() throws {
+        let series = try PlotData.series(store: store.openExisting(), runs: runs, metrics: metrics, x: x.rawValue)
+        if let output {
+            let chart = LineChart(series: series, title: title ?? metrics.joined(separator: ", "), xLabel: x.rawValue,
+                                  yLabel: metrics.count == 1 ? metrics[0] : "value", logY: logY, width: width, height: height)
+            try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            Console.err("wrote \(output) (\(series.count) series)")
+            return
+        }
+        let labelWidth = min(40, series.map(\.label.count).max() ?? 0)
+        let sparkWidth = max(10, Console.width - labelWidth - 30)
+        for s in series {
+            let ys = s.points.map(\.y), finite = ys.filter(\.isFinite)
+            let label = s.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+            Console.out("\(label) \(Sparkline.render(ys, width: sparkWidth, logScale: logY)) \(Fmt.number(finite.min()))…\(Fmt.number(finite.max())) last \(Fmt.number(ys.last))")
+        }
+    }
+}
+
+/// Chart series from stored metrics: one per run × metric.
+enum PlotData {
+    static func series(store: Store, runs: [String], metrics: [String], x: String) throws -> [ChartSeries] {
+        var out: [ChartSeries] = []
+        for id in runs {
+            let run = try store.resolveRun(id, includeDeleted: true)
+            let available = try store.metricKeys(run: run.id)
+            for m in metrics {
+                guard available.contains(m) else {
+                    throw TrackerError.invalidArgument("run \(run.id) has no metric '\(m)'; it has: \(available.joined(separator: ", "))")
+                }
+                let points = try store.metricSeries(run: run.id, key: m)
+                let t0 = points.first?.wallTime ?? 0
+                let xs: [Double] = points.map {
+                    switch x {
+                    case "epoch": $0.epoch.map(Double.init) ?? .nan
+                    case "time": $0.wallTime - t0
+                    default: Double($0.step)
+                    }
+                }
+                let label = metrics.count > 1 ? "\(run.name) (\(run.id)) \(m)" : "\(run.name) (\(run.id))"
+                out.append(ChartSeries(label: label, xs: xs, ys: points.map(\.value)))
+            }
+        }
+        return out
+    }
+}
