@@ -19,5 +19,7 @@ let commands: [any ParsableCommand.Type] = [
     DeleteCommand.self,
     GCCommand.self,
     ExperimentsCommand.self,
+    ReportCommand.self,
+    HistCommand.self,
     DebugWrite.self,
 ]
