@@ -73,6 +73,8 @@ struct FitTests {
         #expect(throws: TrainerError.self) { try trainer.trainStep(inputs: x, labels: [0]) }
         #expect(throws: TrainerError.self) { try trainer.trainStep(inputs: Tensor(zeros: [2, 5]), labels: [0, 1]) }
         #expect(throws: TrainerError.self) { try trainer.evaluate(inputs: x, labels: [0, -1]) }
+        #expect(throws: TrainerError.self) { try trainer.trainStep(inputs: x, targets: Tensor(zeros: [2, 2])) }
+        #expect(trainer.step == 0)
     }
 }
 

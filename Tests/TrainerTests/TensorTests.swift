@@ -34,3 +34,34 @@ struct TensorTests {
         #expect(m.zeros == values.filter { $0 == 0 }.count)
     }
 }
+
+@Suite("Vector math")
+struct VectorMathTests {
+    @Test("the eight-lane exponential agrees with libm within a few ulp, and saturates")
+    func exp() {
+        var worst: Float = 0
+        for k in -870...880 {
+            let x = Float(k) / 10 + 0.0123
+            let got = VectorMath.exp(SIMD8<Float>(repeating: x))[0]
+            let want = Float(Foundation.exp(Double(x)))
+            if want.isNormal { worst = max(worst, abs(got - want) / want) }
+        }
+        #expect(worst < 5e-7, "worst relative error \(worst)")
+        #expect(VectorMath.exp(SIMD8<Float>(repeating: 1000))[0].isFinite)
+        #expect(VectorMath.exp(SIMD8<Float>(repeating: -1000))[0] >= 0)
+    }
+
+    @Test("sigmoid of odd lengths matches the scalar formula")
+    func sigmoid() {
+        let x = Fixture.tensor(1, 13, seed: 3)
+        for i in 0..<13 { x.data[i] *= 20 }
+        let y = Tensor(zeros: [1, 13])
+        VectorMath.sigmoid(x.data, y.data, count: 13)
+        for i in 0..<13 {
+            let want = 1 / (1 + Foundation.exp(-Double(x.data[i])))
+            #expect(abs(Double(y.data[i]) - want) < 1e-6)
+        }
+    }
+}
+
+import Foundation

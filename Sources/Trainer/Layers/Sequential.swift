@@ -37,9 +37,11 @@ public final class Sequential: Layer {
 
     public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor? {
         var g: Tensor? = gradOutput
-        for (i, layer) in layers.enumerated().reversed() {
+        var i = layers.count - 1
+        while i >= 0 {
             guard let current = g else { preconditionFailure("missing gradient at layers.\(i)") }
-            g = layer.backward(current, needsInputGradient: i > 0 || needsInputGradient)
+            g = layers[i].backward(current, needsInputGradient: i > 0 || needsInputGradient)
+            i -= 1
         }
         return needsInputGradient ? g : nil
     }

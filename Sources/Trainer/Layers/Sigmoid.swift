@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The logistic function `y = 1 / (1 + e^(−x))`, element-wise; `∂y/∂x = y (1 − y)`.
 public final class Sigmoid: ActivationStatisticsSource {
     public let kind = "sigmoid"
@@ -18,8 +12,7 @@ public final class Sigmoid: ActivationStatisticsSource {
         precondition(input.columns == inputWidth, "Sigmoid expects width \(inputWidth), got \(input.shape)")
         let out = Tensor.reusing(output, shape: input.shape)
         output = out
-        let x = input.data, y = out.data
-        for i in 0..<input.count { y[i] = 1 / (1 + expf(-x[i])) }
+        VectorMath.sigmoid(input.data, out.data, count: input.count)
         return out
     }
 

@@ -44,6 +44,14 @@ public final class Trainer {
     /// - Throws: `TrainerError.invalidInput` for a wrong width, an empty batch or a bad label.
     public func trainStep(inputs: Tensor, labels: [Int32], statistics: StatisticsOptions? = nil) throws -> StepResult {
         try checkInputs(inputs)
+        // Checked before the forward pass, so a rejected batch changes no state.
+        guard labels.count == inputs.rows else {
+            throw TrainerError.invalidInput("\(labels.count) labels for \(inputs.rows) samples")
+        }
+        let classes = Int32(model.outputWidth)
+        if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+            throw TrainerError.invalidInput("label \(bad) outside 0..<\(classes)")
+        }
         var context = PassContext(training: true, random: random)
         let logits = model.forward(inputs, context: &context)
         let (loss, gradient) = try crossEntropy(logits: logits, labels: labels)
@@ -55,6 +63,9 @@ public final class Trainer {
     /// One regression step on `inputs` with `targets` [batch, outputWidth] (mean squared error).
     public func trainStep(inputs: Tensor, targets: Tensor, statistics: StatisticsOptions? = nil) throws -> StepResult {
         try checkInputs(inputs)
+        guard targets.shape == [inputs.rows, model.outputWidth] else {
+            throw TrainerError.invalidInput("targets \(targets.shape) for outputs [\(inputs.rows), \(model.outputWidth)]")
+        }
         var context = PassContext(training: true, random: random)
         let predictions = model.forward(inputs, context: &context)
         let (loss, gradient) = try squaredError(predictions: predictions, targets: targets)

@@ -24,15 +24,17 @@ extension Optimizer {
     }
 }
 
-/// Per-parameter slot storage shared by the optimizers.
+/// Per-parameter slot storage shared by the optimizers, keyed by the parameter's value
+/// tensor (identity, so the hot path does no string hashing) and slot name.
 final class SlotStore {
-    private var slots: [String: Tensor] = [:]
+    /// The owner is kept alive so its identifier is never reused by another tensor.
+    private var slots: [ObjectIdentifier: (owner: Tensor, slots: [String: Tensor])] = [:]
 
     func tensor(_ slot: String, for parameter: Parameter) -> Tensor {
-        let key = parameter.name + "\u{0}" + slot
-        if let t = slots[key], t.shape == parameter.value.shape { return t }
+        let id = ObjectIdentifier(parameter.value)
+        if let t = slots[id]?.slots[slot] { return t }
         let t = Tensor(zeros: parameter.value.shape)
-        slots[key] = t
+        slots[id, default: (parameter.value, [:])].slots[slot] = t
         return t
     }
 }
