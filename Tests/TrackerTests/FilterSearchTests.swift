@@ -46,6 +46,9 @@ struct FilterSearchTests {
         ("metrics.val_acc.min < 0.1", ["Sigmoid-5", "sigmoid-0"]),
         ("metrics.val_acc.max >= 0.9 or metrics.val_loss.min > 0.85", ["Sigmoid-5", "prelu-5", "sigmoid-0"]),
         ("not (params.act = 'sigmoid' or status = 'failed')", ["prelu-5", "relu-0", "relu-5"]),
+        ("params.act != 0.5", ["Sigmoid-5", "prelu-5", "relu-0", "relu-5", "sigmoid-0", "tanh-2"]),
+        ("params.act != '0.5' and params.act NOT IN ('relu', 1)", ["Sigmoid-5", "prelu-5", "sigmoid-0", "tanh-2"]),
+        ("params.dropout NOT IN (0, '0.2')", ["Sigmoid-5", "prelu-5", "relu-5"]),
         ("metrics.missing > 0", []),
         ("params.missing = 1", []),
     ])

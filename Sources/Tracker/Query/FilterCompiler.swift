@@ -115,14 +115,15 @@ private struct Builder {
     }
 
     /// Equality of a param with a literal: numerically when either side is a number, else as text.
+    /// Never NULL (a text param has no `value_num`), so `NOT` of it is exact.
     private mutating func paramEquals(_ v: FilterLiteral) {
         switch v {
         case .number(let d, let text):
-            sql += "(value_num = ? OR (value_num IS NULL AND value_text = ?))"
+            sql += "(coalesce(value_num = ?, 0) OR (value_num IS NULL AND value_text = ?))"
             values += [.real(d), .text(text)]
         case .string(let s):
             if let d = Builder.number(v) {
-                sql += "(value_text = ? OR value_num = ?)"
+                sql += "(value_text = ? OR coalesce(value_num = ?, 0))"
                 values += [.text(s), .real(d)]
             } else {
                 sql += "value_text = ?"
