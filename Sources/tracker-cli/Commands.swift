@@ -19,5 +19,6 @@ let commands: [any ParsableCommand.Type] = [
     DeleteCommand.self,
     GCCommand.self,
     ExperimentsCommand.self,
+    UICommand.self,
     DebugWrite.self,
 ]
