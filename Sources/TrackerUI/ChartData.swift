@@ -47,8 +47,8 @@ enum ChartData {
         return out
     }
 
-    /// The JSON points of a downsampled series: at most about `points` of them, min and max
-    /// of every bucket kept so spikes survive.
+    /// The JSON points of a downsampled series: at most `points` of them (4 at least: first,
+    /// min, max and last of a bucket), so spikes survive; all of them when `points` is 0.
     static func downsampled(_ points: [MetricPoint], points limit: Int) -> [ChartSeries.Point] {
         let all = points.map { ChartSeries.Point(x: Double($0.step), y: $0.value) }
         guard let first = all.first, let last = all.last, limit > 0 else { return all }
