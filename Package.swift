@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -31,22 +32,28 @@ let package = Package(
         .target(
             name: "Trainer", dependencies: ["Tracker", "CBLAS", "CZlib", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimized),
+        .target(
+            name: "TrackerUI",
+            dependencies: [
+                "Tracker", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+            ]),
         .executableTarget(
             name: "tracker-cli",
             dependencies: [
-                "Tracker", "Trainer",
+                "Tracker", "Trainer", "TrackerUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "tracker-bench",
             dependencies: [
-                "Tracker", "Trainer",
+                "Tracker", "Trainer", "TrackerUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimized),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
         .testTarget(name: "CLITests", dependencies: ["tracker-cli", "Tracker", "Trainer"]),
+        .testTarget(name: "TrackerUITests", dependencies: ["TrackerUI", "Tracker", "Trainer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,4 +6,5 @@ let benchmarks: [any ParsableCommand.Type] = [
     DataBench.self,
     TrainBench.self,
     QueryBench.self,
+    UIBench.self,
 ]

@@ -21,5 +21,6 @@ let commands: [any ParsableCommand.Type] = [
     ExperimentsCommand.self,
     ReportCommand.self,
     HistCommand.self,
+    UICommand.self,
     DebugWrite.self,
 ]

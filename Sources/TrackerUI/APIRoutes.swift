@@ -1,0 +1,75 @@
+import Foundation
+import Tracker
+
+/// The JSON API under `/api/` (what the pages show, for scripts):
+///
+/// - `GET /api/experiments` — experiments with run counts
+/// - `GET /api/runs?where=…&experiment=…&sort=…&limit=…` — runs with params, tags, metric summaries
+/// - `GET /api/runs/ID` — one run: config, environment, lineage, metrics, events, checkpoints
+/// - `GET /api/runs/ID/metrics` — the metric keys of a run
+/// - `GET /api/runs/ID/metrics/KEY?points=N` — a series, min/max-downsampled to about N points (0: all)
+/// - `GET /api/runs/ID/grads` — gradient norms per tensor and step, with the verdict
+/// - `GET /api/runs/ID/bn` — BatchNorm running statistics per layer and step
+/// - `GET /api/runs/ID/checkpoints` — checkpoints (bytes at `/checkpoints/CHECKPOINT_ID`)
+///
+/// Errors are plain text: 404 for unknown runs, keys and routes, 400 for a bad filter.
+struct APIRoutes {
+    let store: Store
+    let request: UIRequest
+
+    /// Default number of points of a downsampled series.
+    static let defaultPoints = 1000
+
+    func respond(_ path: [String]) throws -> UIResponse {
+        switch (path.first, path.count) {
+        case ("experiments", 1):
+            return .json(.array(try store.experimentSummaries().map(\.json)))
+        case ("runs", 1):
+            let limit = request.value("limit").flatMap(Int.init)
+            let runs = try store.runs(where: request.value("where"), experiment: request.value("experiment"),
+                                      sort: request.value("sort"), limit: limit)
+            return .json(.array(runs.map(\.json)))
+        case ("runs", 2):
+            return .json(try store.report(run: path[1]).json)
+        case ("runs", 3...):
+            return try runResource(path[1], Array(path.dropFirst(2)))
+        default:
+            throw UIError.notFound("no API route /api/\(path.joined(separator: "/"))")
+        }
+    }
+
+    private func runResource(_ id: String, _ rest: [String]) throws -> UIResponse {
+        let run = try store.resolveRun(id, includeDeleted: true)
+        switch (rest[0], rest.count) {
+        case ("metrics", 1):
+            return .json(.array(try store.metricKeys(run: run.id).map { .string($0) }))
+        case ("metrics", 2):
+            return try series(run, key: rest[1])
+        case ("grads", 1):
+            return .json(GradientReport(stats: try store.gradStats(run: run.id)).json)
+        case ("bn", 1):
+            return .json(BNReport(stats: try store.bnStats(run: run.id)).json)
+        case ("checkpoints", 1):
+            return .json(.array(try store.checkpoints(run: run.id).map(\.json)))
+        default:
+            throw UIError.notFound("no API route /api/runs/\(id)/\(rest.joined(separator: "/"))")
+        }
+    }
+
+    private func series(_ run: RunInfo, key: String) throws -> UIResponse {
+        guard try store.metricKeys(run: run.id).contains(key) else {
+            throw UIError.notFound("run \(run.id) has no metric '\(key)'")
+        }
+        var limit = APIRoutes.defaultPoints
+        if let text = request.value("points") {
+            guard let n = Int(text), n >= 0 else { throw UIError.badRequest("points must be a whole number ≥ 0 (0: every point)") }
+            limit = n
+        }
+        let all = try store.metricSeries(run: run.id, key: key)
+        let points = ChartData.downsampled(all, points: limit)
+        return .json(.object([
+            "run": .string(run.id), "key": .string(key), "total": .int(Int64(all.count)), "returned": .int(Int64(points.count)),
+            "points": .array(points.map { .array([.int(Int64($0.x)), .double($0.y)]) }),
+        ]))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Tracker
+
+/// `/compare`: runs picked by checkbox (`?run=A&run=B`) or by a filter (`?where=…`) shown
+/// together — overlaid curves, the params that differ, and the overfitting-gap table.
+struct ComparePage {
+    let store: Store
+    let request: UIRequest
+
+    /// Runs drawn on the overlaid charts (the tables list every selected run).
+    static let maxOverlaid = 10
+
+    func render() throws -> String {
+        let ids = (request.query["run"] ?? []).filter { !$0.isEmpty }
+            + (request.value("runs")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? [])
+        let filter = request.value("where"), experiment = request.value("experiment")
+        var body = "<h1>Compare runs</h1>\n" + form(filter: filter)
+        let comparison: RunComparison
+        do {
+            if !ids.isEmpty {
+                comparison = try store.compare(runs: ids)
+            } else if filter != nil || experiment != nil {
+                comparison = try store.compare(where: filter, experiment: experiment, sort: request.value("sort"), limit: 200)
+            } else {
+                return Page(title: "compare", body: body + (try picker())).render()
+            }
+        } catch let error as FilterError {
+            body += "<pre class=\"error\" id=\"filter-error\">\(HTML.e(RunsPage.describe(error)))</pre>\n"
+            return Page(title: "compare", body: body).render()
+        }
+        guard !comparison.rows.isEmpty else { return Page(title: "compare", body: body + "<p>No runs match.</p>").render() }
+        body += try curves(comparison)
+        body += paramsDiff(comparison)
+        body += gapTable(comparison)
+        return Page(title: "compare", body: body).render()
+    }
+
+    private func form(filter: String?) -> String {
+        """
+        <form class="filter" method="get" action="/compare">
+        <input type="text" name="where" value="\(HTML.e(filter ?? ""))" placeholder="params.model.activation = 'relu'">
+        <button type="submit">compare matching runs</button></form>\n
+        """
+    }
+
+    /// With nothing selected: the newest runs with checkboxes.
+    private func picker() throws -> String {
+        let runs = try store.runs(limit: 100)
+        let rows = runs.map { r -> [HTML.Cell] in
+            [HTML.Cell(raw: "<input type=\"checkbox\" name=\"run\" value=\"\(HTML.e(r.id))\">"), HTML.Cell(raw: HTML.runLink(r.id)),
+             .text(r.name), .text(r.experiment), HTML.Cell(raw: HTML.status(r.status))]
+        }
+        return "<form method=\"get\" action=\"/compare\">" + HTML.table(["", "id", "name", "experiment", "status"], rows, id: "pick")
+            + "<p><button type=\"submit\">compare selected</button></p></form>\n"
+    }
+
+    private func curves(_ c: RunComparison) throws -> String {
+        let runs = c.rows.prefix(ComparePage.maxOverlaid).map(\.run)
+        var keysByRun: [String: Set<String>] = [:]
+        var all = Set<String>()
+        for r in runs {
+            let keys = Set(try store.metricKeys(run: r.id))
+            keysByRun[r.id] = keys
+            all.formUnion(keys)
+        }
+        var out = c.rows.count > runs.count ? "<p class=\"muted\">curves of the first \(runs.count) of \(c.rows.count) runs</p>\n" : ""
+        out += "<div class=\"charts\">\n"
+        for group in ChartData.groups(all.sorted()) where !group.keys.allSatisfy(ChartData.timingMetrics.contains) {
+            var series: [ChartSeries] = []
+            for r in runs {
+                let keys = group.keys.filter { keysByRun[r.id]?.contains($0) == true }
+                series += try ChartData.series(store, run: r.id, keys: keys) { k in
+                    group.keys.count > 1 ? "\(r.name) (\(r.id)) \(k)" : "\(r.name) (\(r.id))"
+                }
+            }
+            out += ChartData.chart(series, title: group.title, yLabel: group.keys.count == 1 ? group.keys[0] : group.title)
+        }
+        out += "</div>\n"
+        return HTML.section("Curves", id: "curves", out)
+    }
+
+    private func paramsDiff(_ c: RunComparison) -> String {
+        guard !c.paramKeys.isEmpty else {
+            return HTML.section("Params that differ", id: "params-diff", "<p class=\"muted\">the runs share every param</p>")
+        }
+        let rows = c.rows.map { row -> [HTML.Cell] in
+            [HTML.Cell(raw: HTML.runLink(row.run.id)), .text(row.run.name)] + c.paramKeys.map { k in
+                let v = row.params[k]
+                return v?.number.map { HTML.Cell(raw: HTML.e(v?.description ?? ""), sortKey: $0) } ?? .text(v?.description ?? "–")
+            }
+        }
+        return HTML.section("Params that differ", id: "params-diff", HTML.table(["run", "name"] + c.paramKeys, rows, id: "params-diff-table"))
+    }
+
+    private func gapTable(_ c: RunComparison) -> String {
+        let headers = ["run", "name", "status"] + c.metrics.map { "final \($0)" }
+            + ["gap (\(c.trainMetric) − \(c.valMetric))", "best \(c.bestMetric)", "best step", "best epoch"]
+        let rows = c.rows.map { row -> [HTML.Cell] in
+            [HTML.Cell(raw: HTML.runLink(row.run.id)), .text(row.run.name), HTML.Cell(raw: HTML.status(row.run.status))]
+                + c.metrics.map { HTML.Cell.num(row.final[$0]) }
+                + [.num(row.gap), .num(row.bestValue), .int(row.bestStep), .int(row.bestEpoch)]
+        }
+        return HTML.section("Overfitting gap", id: "gap", HTML.table(headers, rows, id: "gap-table"))
+    }
+}

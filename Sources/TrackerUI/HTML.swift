@@ -1,0 +1,81 @@
+import Foundation
+import Tracker
+
+/// Building blocks for server-rendered HTML: escaping, tables, numbers, links.
+///
+/// Every user-controlled string (run names, tags, params, config values, metric keys)
+/// passes through `HTML.e` before it reaches a page.
+enum HTML {
+    /// Escapes text for HTML character data and quoted attribute values.
+    static func e(_ s: String) -> String { SVG.escape(s) }
+
+    /// Percent-encodes a path segment or query value for a link.
+    static func url(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// A link to a run's page.
+    static func runLink(_ id: String, _ text: String? = nil) -> String {
+        "<a href=\"/runs/\(url(id))\">\(e(text ?? id))</a>"
+    }
+
+    /// A status badge (`running` pulses).
+    static func status(_ s: RunStatus) -> String {
+        "<span class=\"status \(s.rawValue)\">\(s.rawValue)</span>"
+    }
+
+    /// A number for people: up to 5 significant digits, exponent form when tiny or huge.
+    static func number(_ v: Double?) -> String {
+        guard let v else { return "–" }
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "∞" : "−∞" }
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e6 || a < 1e-4 { return String(format: "%.3e", v) }
+        if v == v.rounded(), a < 1e6 { return String(Int64(v)) }
+        return String(format: "%.5g", v)
+    }
+
+    /// A sortable table: a header row and pre-rendered cells. A cell's sort key is its
+    /// `data-v` value when given (numbers), else its text.
+    static func table(_ headers: [String], _ rows: [[Cell]], id: String? = nil, classes: String = "sortable") -> String {
+        var out = "<table class=\"\(classes)\"\(id.map { " id=\"\(e($0))\"" } ?? "")><thead><tr>"
+        for h in headers { out += "<th>\(e(h))</th>" }
+        out += "</tr></thead><tbody>\n"
+        for row in rows {
+            out += "<tr>"
+            for c in row { out += c.html }
+            out += "</tr>\n"
+        }
+        out += "</tbody></table>\n"
+        return out
+    }
+
+    /// One table cell: raw (already escaped) HTML and an optional numeric sort key.
+    struct Cell {
+        var html: String
+        init(raw: String, sortKey: Double? = nil, numeric: Bool = false) {
+            let key = sortKey.map { $0.isFinite ? " data-v=\"\($0)\"" : " data-v=\"\"" } ?? ""
+            html = "<td\(key)\(numeric || sortKey != nil ? " class=\"num\"" : "")>\(raw)</td>"
+        }
+        /// Escaped text.
+        static func text(_ s: String) -> Cell { Cell(raw: e(s)) }
+        /// A formatted number, sorting by value.
+        static func num(_ v: Double?) -> Cell { Cell(raw: number(v), sortKey: v ?? .nan) }
+        /// An integer, sorting by value.
+        static func int(_ v: Int?) -> Cell { Cell(raw: v.map(String.init) ?? "–", sortKey: v.map(Double.init) ?? .nan) }
+    }
+
+    /// A `<section>` with a heading and an anchor.
+    static func section(_ title: String, id: String, _ body: String) -> String {
+        "<section id=\"\(e(id))\"><h2>\(e(title))</h2>\n\(body)</section>\n"
+    }
+
+    /// A chart's SVG for inlining: the XML declaration dropped.
+    static func inline(svg: String) -> String {
+        guard svg.hasPrefix("<?xml"), let end = svg.firstIndex(of: "\n") else { return svg }
+        return String(svg[svg.index(after: end)...])
+    }
+}

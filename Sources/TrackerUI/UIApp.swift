@@ -1,0 +1,82 @@
+import Foundation
+import Tracker
+
+/// The web UI without the HTTP server: a request in, a response out.
+///
+/// Each request opens its own read-only `Store` and drops it when done, so connections are
+/// never shared between threads, and runs being trained into the file (WAL) are read safely.
+/// Nothing here writes to the store.
+public struct UIApp: Sendable {
+    /// The database file.
+    public let databasePath: String
+
+    public init(databasePath: String) {
+        self.databasePath = databasePath
+    }
+
+    /// Answers one GET request.
+    public func respond(_ request: UIRequest) -> UIResponse {
+        do {
+            let store = try Store(path: databasePath, readOnly: true)
+            return try route(request, store: store)
+        } catch let error as UIError {
+            return .text(error.message, status: error.status)
+        } catch let error as TrackerError {
+            return .text(error.errorDescription ?? "\(error)", status: UIApp.status(for: error))
+        } catch let error as FilterError {
+            return .text(error.errorDescription ?? error.message, status: 400)
+        } catch {
+            return .text("internal error: \(error.localizedDescription)", status: 500)
+        }
+    }
+
+    private func route(_ request: UIRequest, store: Store) throws -> UIResponse {
+        let s = request.segments
+        switch s.first {
+        case nil:
+            return .html(try RunsPage(store: store, request: request).render())
+        case "runs" where s.count == 1:
+            return .html(try RunsPage(store: store, request: request).render())
+        case "runs" where s.count == 2:
+            return .html(try RunPage(store: store, runID: s[1]).render())
+        case "compare" where s.count == 1:
+            return .html(try ComparePage(store: store, request: request).render())
+        case "checkpoints" where s.count == 2:
+            return try checkpoint(s[1], store: store)
+        case "api":
+            return try APIRoutes(store: store, request: request).respond(Array(s.dropFirst()))
+        default:
+            throw UIError.notFound("no page at /\(s.joined(separator: "/"))")
+        }
+    }
+
+    /// The bytes of a checkpoint by its numeric id, verified against their SHA-256 first.
+    private func checkpoint(_ idText: String, store: Store) throws -> UIResponse {
+        guard let id = Int64(idText), let info = try store.checkpoint(id: id) else {
+            throw UIError.notFound("no checkpoint with id \(idText)")
+        }
+        let bytes = try store.checkpointData(info)
+        return UIResponse(status: 200, contentType: "application/octet-stream", body: bytes, headers: [
+            ("Content-Disposition", "attachment; filename=\"\(info.runID)-step\(info.step)-\(info.kind.rawValue).ckpt\""),
+            ("X-Checkpoint-SHA256", info.sha256),
+        ])
+    }
+
+    static func status(for error: TrackerError) -> Int {
+        switch error {
+        case .runNotFound, .ambiguousRun, .experimentNotFound, .checkpointNotFound: 404
+        case .invalidArgument: 400
+        case .databaseMissing, .cannotOpen, .notADatabase, .databaseTooNew, .migrationChanged: 503
+        default: 500
+        }
+    }
+}
+
+/// A request the UI cannot answer, with the status to send.
+struct UIError: Error {
+    var status: Int
+    var message: String
+
+    static func notFound(_ message: String) -> UIError { UIError(status: 404, message: message) }
+    static func badRequest(_ message: String) -> UIError { UIError(status: 400, message: message) }
+}
