@@ -31,53 +31,20 @@ final class ProgressPrinter: ProgressReporter {
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let val = lastValAcc.map { String(format: " val_acc %.4f", $0) } ?? ""
             FileHandle.standardOutput.write(Data(String(format: "\r  %@ %@ epoch %d/%d step %d loss %.4f%@ %.0f samples/s ETA %@\u{1B}[K",
-                                                        runID, bar, epoch, epochs, step, loss, val, rate, Format.duration(eta)).utf8))
+                                                        runID, bar, epoch, epochs, step, loss, val, rate, Fmt.duration(eta)).utf8))
         case .epoch(let runID, let epoch, let step, let metrics):
             lastValAcc = metrics["val_acc"] ?? lastValAcc
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             let keys = ["train_loss", "train_acc", "val_loss", "val_acc", "samples_per_s"]
-            let parts = keys.compactMap { k in metrics[k].map { "\(k) \(Format.number($0))" } }
+            let parts = keys.compactMap { k in metrics[k].map { "\(k) \(Fmt.number($0))" } }
             Console.out("  \(runID) epoch \(epoch)/\(epochs) step \(step): " + parts.joined(separator: "  "))
         case .event(let runID, let event):
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             Console.out("  \(runID) ⚠ \(event.kind): \(event.message)")
         case .finished(let runID, let status, let metrics):
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-            let parts = ["test_acc", "val_acc", "train_acc"].compactMap { k in metrics[k].map { "\(k) \(Format.number($0))" } }
-            Console.out("■ run \(runID) \(name): \(status.rawValue) after \(Format.duration(Date().timeIntervalSince1970 - startTime))" + (parts.isEmpty ? "" : " — " + parts.joined(separator: "  ")))
+            let parts = ["test_acc", "val_acc", "train_acc"].compactMap { k in metrics[k].map { "\(k) \(Fmt.number($0))" } }
+            Console.out("■ run \(runID) \(name): \(status.rawValue) after \(Fmt.duration(Date().timeIntervalSince1970 - startTime))" + (parts.isEmpty ? "" : " — " + parts.joined(separator: "  ")))
         }
-    }
-}
-
-/// Number and time formatting shared by the commands.
-enum Format {
-    static func number(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-        if v == v.rounded() && abs(v) < 1e7 { return String(Int64(v)) }
-        let a = abs(v)
-        if a >= 1e7 || a < 1e-3 { return String(format: "%.3e", v) }
-        if a >= 100 { return String(format: "%.0f", v) }
-        return String(format: "%.4f", v)
-    }
-
-    static func duration(_ s: Double) -> String {
-        guard s.isFinite, s >= 0 else { return "—" }
-        if s < 60 { return String(format: "%.1fs", s) }
-        if s < 3600 { return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }
-        return String(format: "%dh%02dm", Int(s) / 3600, (Int(s) % 3600) / 60)
-    }
-
-    /// Left-aligned text columns, right-aligned numbers.
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var widths = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
-                let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
-                return Double(c) != nil ? pad + c : c + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 }

@@ -37,10 +37,10 @@ struct Train: ParsableCommand {
         let s = try store.open()
         let rows = try outcomes.map { o -> [String] in
             let m = try s.summary(of: o.runID).metrics
-            func v(_ k: String) -> String { m[k].map { Format.number($0.last) } ?? "—" }
-            let gap = (m["train_acc"]?.last).flatMap { t in m["val_acc"].map { Format.number(t - $0.last) } } ?? "—"
+            func v(_ k: String) -> String { Fmt.number(m[k]?.last) }
+            let gap = Fmt.number((m["train_acc"]?.last).flatMap { t in m["val_acc"].map { t - $0.last } })
             return [o.runID, o.name, o.status.rawValue, v("train_acc"), v("val_acc"), gap, v("test_acc")]
         }
-        Console.out("\n" + Format.table(["run", "name", "status", "train_acc", "val_acc", "gap", "test_acc"], rows))
+        Console.out("\n" + TextTable(["run", "name", "status", "train_acc", "val_acc", "gap", "test_acc"], rows: rows).render())
     }
 }

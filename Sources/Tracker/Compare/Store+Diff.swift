@@ -27,10 +27,15 @@ extension Store {
 
 extension RunDiff {
     /// Walks two step-ordered series together; the first step where only one has a point
-    /// or the values differ bit for bit (NaN equals NaN) is the divergence.
-    public static func firstDivergence(key: String, _ x: [MetricPoint], _ y: [MetricPoint]) -> Divergence {
+    /// or the values differ bit for bit (NaN equals NaN) is the divergence. With a relative
+    /// `tolerance`, values closer than that count as equal (for runs whose environments differ).
+    public static func firstDivergence(key: String, _ x: [MetricPoint], _ y: [MetricPoint], tolerance: Double? = nil) -> Divergence {
         var i = 0, j = 0, matching = 0
-        func differs(_ u: Double, _ v: Double) -> Bool { !(u.bitPattern == v.bitPattern || (u.isNaN && v.isNaN)) }
+        func differs(_ u: Double, _ v: Double) -> Bool {
+            if u.bitPattern == v.bitPattern || (u.isNaN && v.isNaN) || u == v { return false }
+            guard let tolerance else { return true }
+            return !(abs(u - v) <= tolerance * max(abs(u), abs(v), 1e-12))
+        }
         while i < x.count || j < y.count {
             let p = i < x.count ? x[i] : nil, q = j < y.count ? y[j] : nil
             switch (p, q) {

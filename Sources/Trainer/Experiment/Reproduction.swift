@@ -3,14 +3,6 @@ import Tracker
 
 /// Whether two runs' metric series are the same, and where they first part.
 public struct Reproduction: Sendable {
-    public struct Divergence: Sendable, Equatable {
-        public var key: String
-        public var step: Int
-        /// nil when the point is missing on that side.
-        public var original: Double?
-        public var rerun: Double?
-    }
-
     public var originalID: String
     public var rerunID: String
     /// Keys compared, and how many points.
@@ -22,7 +14,7 @@ public struct Reproduction: Sendable {
     public var environmentDifferences: [(field: String, original: String, rerun: String)]
     /// nil for a bit-for-bit comparison; a relative tolerance when the environments differ.
     public var tolerance: Double?
-    public var firstDivergence: Divergence?
+    public var firstDivergence: RunDiff.Divergence?
 
     public var identical: Bool { firstDivergence == nil }
 
@@ -39,37 +31,16 @@ public struct Reproduction: Sendable {
         let keysA = Set(try store.metricKeys(run: ra.id)), keysB = Set(try store.metricKeys(run: rb.id))
         let keys = keysA.union(keysB).subtracting(timing).sorted()
         var points = 0
-        var first: Divergence?
-        func consider(_ d: Divergence) {
-            if first == nil || d.step < first!.step || (d.step == first!.step && d.key < first!.key) { first = d }
-        }
+        var first: RunDiff.Divergence?
         for key in keys {
-            let sa = try store.metricSeries(run: ra.id, key: key), sb = try store.metricSeries(run: rb.id, key: key)
-            var ia = 0, ib = 0
-            while ia < sa.count || ib < sb.count {
-                let pa = ia < sa.count ? sa[ia] : nil, pb = ib < sb.count ? sb[ib] : nil
-                if let pa, let pb, pa.step == pb.step {
-                    points += 1
-                    if !same(pa.value, pb.value, tolerance: tolerance) {
-                        consider(Divergence(key: key, step: pa.step, original: pa.value, rerun: pb.value)); break
-                    }
-                    ia += 1; ib += 1
-                } else if let pa, pb == nil || pa.step < pb!.step {
-                    consider(Divergence(key: key, step: pa.step, original: pa.value, rerun: nil)); break
-                } else if let pb {
-                    consider(Divergence(key: key, step: pb.step, original: nil, rerun: pb.value)); break
-                }
-            }
+            let d = RunDiff.firstDivergence(key: key, try store.metricSeries(run: ra.id, key: key), try store.metricSeries(run: rb.id, key: key),
+                                            tolerance: tolerance)
+            points += d.matchingPoints
+            if let step = d.step, first.map({ step < $0.step! || (step == $0.step! && key < $0.key) }) ?? true { first = d }
         }
         return Reproduction(originalID: ra.id, rerunID: rb.id, keys: keys, points: points,
                             excluded: keysA.union(keysB).intersection(timing).sorted(),
                             environmentDifferences: envDiff.map { ($0.field, $0.a, $0.b) }, tolerance: tolerance, firstDivergence: first)
-    }
-
-    static func same(_ a: Double, _ b: Double, tolerance: Double?) -> Bool {
-        if a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) || a == b { return true }
-        guard let tolerance else { return false }
-        return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-12)
     }
 
     /// A short human report.
@@ -82,7 +53,7 @@ public struct Reproduction: Sendable {
         let scope = "\(keys.count) metrics, \(points) points" + (excluded.isEmpty ? "" : "; timing metrics not compared: \(excluded.joined(separator: ", "))")
         if let d = firstDivergence {
             func show(_ v: Double?) -> String { v.map { "\($0)" } ?? "missing" }
-            lines.append("DIVERGED: first difference in '\(d.key)' at step \(d.step): \(show(d.original)) (run \(originalID)) vs \(show(d.rerun)) (run \(rerunID)) [\(scope)]")
+            lines.append("DIVERGED: first difference in '\(d.key)' at step \(d.step.map(String.init) ?? "?"): \(show(d.a)) (run \(originalID)) vs \(show(d.b)) (run \(rerunID)) [\(scope)]")
         } else {
             lines.append((tolerance == nil ? "identical" : "equal within tolerance") + ": run \(rerunID) reproduces run \(originalID) [\(scope)]")
         }
