@@ -100,6 +100,21 @@ struct RecordingTests {
         #expect(throws: SQLiteError.self) { try store.db.run("UPDATE params SET value_text = '1'") }
     }
 
+    @Test("a point logged twice at the same step replaces the first; the summary follows")
+    func duplicateStep() throws {
+        let tmp = TempDir()
+        let store = try Store(path: tmp.path("t.db"))
+        let rec = try store.startRun(sampleStart(), batchSize: 2)
+        rec.log("loss", 1, step: 0)
+        rec.log("loss", 2, step: 1)
+        rec.log("loss", 3, step: 1)
+        rec.log("loss", .nan, step: 2)
+        rec.log("loss", 0.5, step: 2)
+        try rec.finish(.finished)
+        #expect(try store.metricSeries(run: rec.runID, key: "loss").map(\.value) == [1, 3, 0.5])
+        #expect(try store.summary(of: rec.runID).metrics["loss"]?.last == 0.5)
+    }
+
     @Test("nothing is lost: flush makes every point durable and readable from another connection")
     func flushIsDurable() throws {
         let tmp = TempDir()

@@ -32,7 +32,7 @@ extension RunDiff {
     public static func firstDivergence(key: String, _ x: [MetricPoint], _ y: [MetricPoint], tolerance: Double? = nil) -> Divergence {
         var i = 0, j = 0, matching = 0
         func differs(_ u: Double, _ v: Double) -> Bool {
-            if u.bitPattern == v.bitPattern || (u.isNaN && v.isNaN) || u == v { return false }
+            if u.bitPattern == v.bitPattern || (u.isNaN && v.isNaN) { return false }
             guard let tolerance else { return true }
             return !(abs(u - v) <= tolerance * max(abs(u), abs(v), 1e-12))
         }

@@ -39,6 +39,7 @@ final class Connection {
         sqlite3_busy_timeout(db, Connection.busyTimeoutMilliseconds)
         do {
             // Touch the schema first: a non-database file fails here, before anything is written.
+            if path != ":memory:" { try checkNotTruncated() }
             try execute("SELECT count(*) FROM sqlite_schema")
             try execute("PRAGMA foreign_keys = ON")
             if mode == .readWrite {
@@ -47,10 +48,11 @@ final class Connection {
             } else {
                 try execute("PRAGMA query_only = ON")
             }
-        } catch let e as SQLiteError {
+        } catch {
             cache.removeAll()
             sqlite3_close_v2(handle)
             handle = nil
+            guard let e = error as? SQLiteError else { throw error }
             if e.isNotADatabase || e.isCorrupt { throw TrackerError.notADatabase(path: path, reason: e.message) }
             if e.isReadOnly { throw TrackerError.cannotOpen(path: path, reason: e.message) }
             throw e
@@ -62,39 +64,38 @@ final class Connection {
         sqlite3_close_v2(handle)
     }
 
-    /// Rejects, without opening it through SQLite, a file that is not an SQLite database or
-    /// is shorter than its header says (a truncated copy) — so such a file is never written.
+    /// Checks, before SQLite opens it, that the path can be used. Only `stat` is used: opening
+    /// and closing a descriptor on a database this process already has open would drop
+    /// SQLite's POSIX locks on it (the classic pitfall), and another process could then
+    /// checkpoint and delete the WAL under our feet.
     static func checkHeader(path: String, mode: Mode) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
             if errno == ENOENT {
                 if mode == .readOnly { throw TrackerError.databaseMissing(path: path) }
                 return
             }
             throw TrackerError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return }
-        let size = Int(st.st_size)
-        if size == 0 { return }
-        var header = [UInt8](repeating: 0, count: 100)
-        let n = header.withUnsafeMutableBytes { read(fd, $0.baseAddress, 100) }
-        let magic = Array("SQLite format 3\u{0}".utf8)
-        guard n == 100, Array(header[0..<16]) == magic else {
-            throw TrackerError.notADatabase(path: path, reason: "the file does not start with the SQLite header")
-        }
-        var pageSize = Int(header[16]) << 8 | Int(header[17])
-        if pageSize == 1 { pageSize = 65536 }
-        let pageCount = Int(header[28]) << 24 | Int(header[29]) << 16 | Int(header[30]) << 8 | Int(header[31])
-        // The in-header size is only valid when the change counters agree (offsets 24 and 92).
-        let valid = header[24..<28] == header[92..<96]
-        var walSt = stat()
-        let walHasFrames = stat(path + "-wal", &walSt) == 0 && walSt.st_size > 32
-        if valid, !walHasFrames, pageSize >= 512, pageCount > 0, size < pageSize * pageCount {
-            throw TrackerError.notADatabase(
-                path: path,
-                reason: "the file is truncated: \(size) bytes, but its header says \(pageSize * pageCount)")
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw TrackerError.cannotOpen(path: path, reason: "it is a directory") }
+    }
+
+    /// Rejects a file shorter than its header says (a truncated copy), read through SQLite
+    /// itself before anything is written. Skipped while a WAL exists (other connections are
+    /// at work and the file may lag its header); the size is taken after the header is read
+    /// and checked twice, so a database another process is creating never looks truncated.
+    func checkNotTruncated() throws {
+        for attempt in 0..<2 {
+            var walSt = stat(), st = stat()
+            if stat(path + "-wal", &walSt) == 0 { return }
+            guard let pageSize = try first("PRAGMA page_size", [], { $0.int(0) }),
+                  let pageCount = try first("PRAGMA page_count", [], { $0.int(0) }),
+                  stat(path, &st) == 0 else { return }
+            if Int64(st.st_size) >= pageSize * pageCount { return }
+            if attempt == 1 {
+                throw TrackerError.notADatabase(path: path, reason: "the file is truncated: \(st.st_size) bytes, but its header says \(pageSize * pageCount)")
+            }
+            usleep(50_000)
         }
     }
 

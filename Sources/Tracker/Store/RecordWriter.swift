@@ -50,14 +50,18 @@ final class RecordWriter {
 
     func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
         guard !points.isEmpty else { return }
-        let insert = try db.cached("INSERT OR REPLACE INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
+        // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
+        // logged twice at the same step replaces the first through the UPDATE below.
+        let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
         // Few keys a batch: a linear scan over a small array beats hashing per point.
-        var ids: [Int64] = [], summaries: [Summary] = []
+        var names: [String] = [], ids: [Int64] = [], summaries: [Summary] = []
         var lastKey: String?, lastID: Int64 = -1, slot = -1
         for p in points {
             if p.key != lastKey {
-                lastID = try keyID(p.key); lastKey = p.key
-                if let i = ids.firstIndex(of: lastID) { slot = i } else { ids.append(lastID); summaries.append(Summary()); slot = ids.count - 1 }
+                if let i = names.firstIndex(of: p.key) { slot = i } else {
+                    names.append(p.key); ids.append(try keyID(p.key)); summaries.append(Summary()); slot = names.count - 1
+                }
+                lastID = ids[slot]; lastKey = p.key
             }
             insert.resetKeepingBindings()
             insert.bindInt(runSeq, at: 1)
@@ -66,7 +70,13 @@ final class RecordWriter {
             if let e = p.epoch { insert.bindInt(Int64(e), at: 4) } else { insert.bindNull(at: 4) }
             if p.value.isNaN { insert.bindNull(at: 5) } else { insert.bindDouble(p.value, at: 5) }
             insert.bindDouble(p.wallTime, at: 6)
-            try insert.step()
+            do {
+                try insert.step()
+            } catch let e as SQLiteError where e.isConstraint {
+                insert.resetKeepingBindings()
+                try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
+                           [.optional(p.epoch), p.value.isNaN ? .null : .real(p.value), .real(p.wallTime), .integer(runSeq), .integer(lastID), .int(p.step)])
+            }
             summaries[slot].add(p)
         }
         insert.reset()
