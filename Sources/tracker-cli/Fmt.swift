@@ -10,8 +10,8 @@ enum Fmt {
         if d.isInfinite { return d > 0 ? "inf" : "-inf" }
         if d == d.rounded(), abs(d) < 1e6 { return String(Int64(d)) }
         let a = abs(d)
-        if a >= 1e5 || a < 1e-3 { return String(format: "%.3e", d) }
-        return String(format: "%.4g", d)
+        if a >= 1e5 || a < 1e-3 { return CFormat.string("%.3e", d) }
+        return CFormat.string("%.4g", d)
     }
 
     /// A signed difference (`+0.012`, `-3`).
@@ -23,11 +23,11 @@ enum Fmt {
     /// `1h02m`, `3m05s`, `12.3s`; `-` when unknown.
     static func duration(_ seconds: Double?) -> String {
         guard let s = seconds, s.isFinite, s >= 0 else { return "-" }
-        if s < 60 { return String(format: "%.1fs", s) }
+        if s < 60 { return CFormat.string("%.1fs", s) }
         let total = Int(s.rounded())
-        if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
-        if total < 86400 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
-        return String(format: "%dd%02dh", total / 86400, total % 86400 / 3600)
+        if total < 3600 { return CFormat.string("%ldm%02lds", total / 60, total % 60) }
+        if total < 86400 { return CFormat.string("%ldh%02ldm", total / 3600, total % 3600 / 60) }
+        return CFormat.string("%ldd%02ldh", total / 86400, total % 86400 / 3600)
     }
 
     /// Bytes as `12.3 MB`.
@@ -35,7 +35,7 @@ enum Fmt {
         let units = ["B", "KB", "MB", "GB", "TB"]
         var v = Double(n), u = 0
         while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }
-        return u == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[u])
+        return u == 0 ? "\(n) B" : CFormat.string("%.1f ", v) + units[u]
     }
 
     static func looksNumeric(_ s: String) -> Bool {

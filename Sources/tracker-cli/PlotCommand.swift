@@ -25,7 +25,7 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let series = try PlotData.series(store: store.openExisting(), runs: runs, metrics: metrics, x: x.rawValue)
+        let series = try store.openExisting().chartSeries(runs: runs, metrics: metrics, x: ChartAxis(rawValue: x.rawValue) ?? .step)
         if let output {
             let chart = LineChart(series: series, title: title ?? metrics.joined(separator: ", "), xLabel: x.rawValue,
                                   yLabel: metrics.count == 1 ? metrics[0] : "value", logY: logY, width: width, height: height)
@@ -40,33 +40,5 @@ struct PlotCommand: ParsableCommand {
             let label = s.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
             Console.out("\(label) \(Sparkline.render(ys, width: sparkWidth, logScale: logY)) \(Fmt.number(finite.min()))…\(Fmt.number(finite.max())) last \(Fmt.number(ys.last))")
         }
-    }
-}
-
-/// Chart series from stored metrics: one per run × metric.
-enum PlotData {
-    static func series(store: Store, runs: [String], metrics: [String], x: String) throws -> [ChartSeries] {
-        var out: [ChartSeries] = []
-        for id in runs {
-            let run = try store.resolveRun(id, includeDeleted: true)
-            let available = try store.metricKeys(run: run.id)
-            for m in metrics {
-                guard available.contains(m) else {
-                    throw TrackerError.invalidArgument("run \(run.id) has no metric '\(m)'; it has: \(available.joined(separator: ", "))")
-                }
-                let points = try store.metricSeries(run: run.id, key: m)
-                let t0 = points.first?.wallTime ?? 0
-                let xs: [Double] = points.map {
-                    switch x {
-                    case "epoch": $0.epoch.map(Double.init) ?? .nan
-                    case "time": $0.wallTime - t0
-                    default: Double($0.step)
-                    }
-                }
-                let label = metrics.count > 1 ? "\(run.name) (\(run.id)) \(m)" : "\(run.name) (\(run.id))"
-                out.append(ChartSeries(label: label, xs: xs, ys: points.map(\.value)))
-            }
-        }
-        return out
     }
 }

@@ -38,8 +38,8 @@ public enum AxisTicks {
     public static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
-        if a >= 1e5 || a < 1e-3 { return String(format: "%.3g", v) }
+        if a >= 1e5 || a < 1e-3 { return CFormat.string("%.3g", v) }
         if v == v.rounded() { return String(Int64(v)) }
-        return String(format: "%.4g", v)
+        return CFormat.string("%.4g", v)
     }
 }

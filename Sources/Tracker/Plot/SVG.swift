@@ -23,8 +23,10 @@ public enum SVG {
 
     /// A coordinate with one decimal (finite by construction: callers clamp first).
     static func n(_ v: Double) -> String {
-        guard v.isFinite else { return "0" }
-        return String(format: "%.1f", v)
+        guard v.isFinite, abs(v) < 1e15 else { return "0" }
+        let tenths = Int64((v * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
 
     /// Ten distinguishable colours (Tableau 10).

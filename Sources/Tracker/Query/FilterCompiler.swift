@@ -90,17 +90,16 @@ private struct Builder {
         switch c.op {
         case .isNull: member("params", keyTest: keyTest, key: k, negated: true, condition: nil)
         case .isNotNull: member("params", keyTest: keyTest, key: k, condition: nil)
-        case .equal: member("params", keyTest: keyTest, key: k) { $0.paramEquals(c.values[0]) }
-        case .notEqual: member("params", keyTest: keyTest, key: k) { $0.sql += "NOT "; $0.paramEquals(c.values[0]) }
-        case .isIn, .notIn:
-            member("params", keyTest: keyTest, key: k) { b in
-                b.sql += c.op == .notIn ? "NOT (" : "("
-                for (i, v) in c.values.enumerated() {
-                    if i > 0 { b.sql += " OR " }
-                    b.paramEquals(v)
-                }
-                b.sql += ")"
-            }
+        case .equal, .isIn:
+            sql += "r.seq IN ("
+            paramEqualSet(key, c.values)
+            sql += ")"
+        case .notEqual, .notIn:
+            // Has the param, with another value.
+            sql += "(r.seq IN (SELECT run_seq FROM params WHERE key = ?) AND r.seq NOT IN ("
+            values.append(k)
+            paramEqualSet(key, c.values)
+            sql += "))"
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             member("params", keyTest: keyTest, key: k) { b in
                 if let number = Builder.number(c.values[0]) {
@@ -114,22 +113,28 @@ private struct Builder {
         }
     }
 
-    /// Equality of a param with a literal: numerically when either side is a number, else as text.
-    /// Never NULL (a text param has no `value_num`), so `NOT` of it is exact.
-    private mutating func paramEquals(_ v: FilterLiteral) {
-        switch v {
-        case .number(let d, let text):
-            sql += "(coalesce(value_num = ?, 0) OR (value_num IS NULL AND value_text = ?))"
-            values += [.real(d), .text(text)]
-        case .string(let s):
-            if let d = Builder.number(v) {
-                sql += "(value_text = ? OR coalesce(value_num = ?, 0))"
-                values += [.text(s), .real(d)]
-            } else {
-                sql += "value_text = ?"
-                values.append(.text(s))
+    /// A `SELECT run_seq …` of the runs whose param equals any of `literals`: numerically
+    /// when either side is a number, else as text. Each branch is a plain range of the
+    /// `params(key, value_num)` or `params(key, value_text)` index, so no row is visited.
+    private mutating func paramEqualSet(_ key: String, _ literals: [FilterLiteral]) {
+        var branches: [String] = []
+        for v in literals {
+            switch v {
+            case .number(let d, let text):
+                branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num = ?")
+                values += [.text(key), .real(d)]
+                branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num IS NULL AND value_text = ?")
+                values += [.text(key), .text(text)]
+            case .string(let s):
+                branches.append("SELECT run_seq FROM params WHERE key = ? AND value_text = ?")
+                values += [.text(key), .text(s)]
+                if let d = Builder.number(v) {
+                    branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num = ?")
+                    values += [.text(key), .real(d)]
+                }
             }
         }
+        sql += branches.joined(separator: " UNION ALL ")
     }
 
     /// The number a literal stands for (`0.5` or `'0.5'`), if any.

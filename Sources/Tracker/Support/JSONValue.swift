@@ -135,6 +135,12 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escaping: append them whole (much faster than scalar by scalar).
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
