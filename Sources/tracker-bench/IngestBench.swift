@@ -10,7 +10,7 @@ struct IngestBench: ParsableCommand {
 
     @Option(help: "Metric points per measurement.") var points = 1_000_000
     @Option(help: "Measurements of each side (median reported).") var repeats = 5
-    @Option(help: "Points per background batch.") var batch = 4096
+    @Option(help: "Points per background batch (the recorder's default).") var batch = 65_536
     @Option(help: "Folder for the scratch databases.") var dir = FileManager.default.temporaryDirectory.path
 
     func run() throws {

@@ -115,6 +115,20 @@ struct RecordingTests {
         #expect(try store.summary(of: rec.runID).metrics["loss"]?.last == 0.5)
     }
 
+    @Test("points reach the file within a heartbeat even when the batch is not full")
+    func liveWithoutFlush() throws {
+        let tmp = TempDir()
+        let path = tmp.path("t.db")
+        let store = try Store(path: path)
+        let rec = try store.startRun(sampleStart())
+        for i in 0..<10 { rec.log("loss", Double(i), step: i) }
+        let reader = try Store(path: path, readOnly: true)
+        let deadline = Date().addingTimeInterval(10)
+        while try reader.metricSeries(run: rec.runID, key: "loss").count < 10, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try reader.metricSeries(run: rec.runID, key: "loss").count == 10)
+        try rec.finish(.finished)
+    }
+
     @Test("nothing is lost: flush makes every point durable and readable from another connection")
     func flushIsDurable() throws {
         let tmp = TempDir()

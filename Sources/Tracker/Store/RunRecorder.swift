@@ -1,7 +1,8 @@
 import Foundation
 
 /// Records one run: buffers points and statistics and writes them in batched
-/// transactions on a background queue, so a training step never waits on disk.
+/// transactions on a background queue, so a training step never waits on disk. A batch is
+/// written when `batchSize` records wait, or every heartbeat (2 s), whichever comes first.
 ///
 /// `record(_:)` is the one primitive; `log`, `event` and friends wrap it. Everything is
 /// durable after `flush()`, `saveCheckpoint` or `finish`. A background error (disk full,
@@ -31,8 +32,17 @@ public final class RunRecorder: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Liveness.heartbeatInterval, repeating: Liveness.heartbeatInterval)
         timer.setEventHandler { [weak self] in
+            // On the writer queue: beat, and write what has waited (so viewers see a live run
+            // within a couple of seconds even when batches fill slowly).
             guard let self else { return }
             try? self.writer.writer.heartbeat(runSeq: self.runSeq)
+            self.lock.lock()
+            let waiting = self.pending
+            self.pending = RecordBatch()
+            self.lock.unlock()
+            if !waiting.isEmpty {
+                do { try self.writer.writer.write(waiting, runSeq: self.runSeq) } catch { self.remember(error) }
+            }
         }
         timer.resume()
         heartbeatTimer = timer
