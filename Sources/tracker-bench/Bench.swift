@@ -1,4 +1,5 @@
 import ArgumentParser
+import Trainer
 
 /// `tracker-bench`: benchmark commands. Each prints its figure next to a peer measured
 /// in the same run (see ../shared/peers). Run one at a time on a quiet machine:
@@ -9,4 +10,14 @@ struct Bench: ParsableCommand {
         commandName: "tracker-bench",
         abstract: "Benchmarks of tracker against its peers.",
         subcommands: benchmarks)
+
+    static func main() {
+        BLAS.reexecWithQuietThreads()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tracker
+import Trainer
 
 /// The `tracker` command: train, list, query, compare and re-run experiments stored in one SQLite file.
 @main
@@ -13,6 +14,7 @@ struct TrackerCommand: ParsableCommand {
 
     /// Exit codes: 0 ok, 1 user error (bad id, bad config, bad file), 2 usage.
     static func main() {
+        BLAS.reexecWithQuietThreads()
         do {
             var command = try parseAsRoot()
             try command.run()
