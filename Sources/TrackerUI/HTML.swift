@@ -26,6 +26,16 @@ enum HTML {
         "<span class=\"status \(s.rawValue)\">\(s.rawValue)</span>"
     }
 
+    /// `2025-11-29 13:56` in the local time zone (as `tracker runs` prints), without a
+    /// DateFormatter: making one per row costs more than the rest of a 10,000-row table.
+    static func time(_ t: Double?) -> String {
+        guard let t, t.isFinite else { return "–" }
+        var seconds = time_t(t.rounded(.down)), parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else { return "–" }
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+    }
+
     /// A number for people: up to 5 significant digits, exponent form when tiny or huge.
     static func number(_ v: Double?) -> String {
         guard let v else { return "–" }
