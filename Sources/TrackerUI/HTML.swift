@@ -36,6 +36,14 @@ enum HTML {
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
     }
 
+    /// A coordinate with one decimal (`12.3`), fast: SVG maps print thousands of them.
+    static func decimal(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        let tenths = Int((v * 10).rounded())
+        let whole = tenths / 10, frac = abs(tenths % 10)
+        return (tenths < 0 && whole == 0 ? "-0" : String(whole)) + "." + String(frac)
+    }
+
     /// A number for people: up to 5 significant digits, exponent form when tiny or huge.
     static func number(_ v: Double?) -> String {
         guard let v else { return "–" }
