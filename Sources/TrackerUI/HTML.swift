@@ -59,9 +59,11 @@ enum HTML {
     /// A sortable table: a header row and pre-rendered cells. A cell's sort key is its
     /// `data-v` value when given (numbers), else its text.
     static func table(_ headers: [String], _ rows: [[Cell]], id: String? = nil, classes: String = "sortable") -> String {
-        var out = "<table class=\"\(classes)\"\(id.map { " id=\"\(e($0))\"" } ?? "")><thead><tr>"
-        for h in headers { out += "<th>\(e(h))</th>" }
-        out += "</tr></thead><tbody>\n"
+        var out = "<table class=\"\(classes)\"\(id.map { " id=\"\(e($0))\"" } ?? "")>"
+        if headers.contains(where: { !$0.isEmpty }) {
+            out += "<thead><tr>" + headers.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>"
+        }
+        out += "<tbody>\n"
         for row in rows {
             out += "<tr>"
             for c in row { out += c.html }
