@@ -16,6 +16,7 @@ import Tracker
 struct APIRoutes {
     let store: Store
     let request: UIRequest
+    let cache: RunDataCache
 
     /// Default number of points of a downsampled series.
     static let defaultPoints = 1000
@@ -46,7 +47,7 @@ struct APIRoutes {
         case ("metrics", 2):
             return try series(run, key: rest[1])
         case ("grads", 1):
-            return .json(GradientReport(stats: try store.gradStats(run: run.id)).json)
+            return .json(try cache.gradients(store: store, summary: try store.summary(of: run.id)).json)
         case ("bn", 1):
             return .json(BNReport(stats: try store.bnStats(run: run.id)).json)
         case ("checkpoints", 1):
@@ -65,10 +66,17 @@ struct APIRoutes {
             guard let n = Int(text), n >= 0 else { throw UIError.badRequest("points must be a whole number ≥ 0 (0: every point)") }
             limit = n
         }
-        let all = try store.metricSeries(run: run.id, key: key)
-        let points = ChartData.downsampled(all, points: limit)
+        let total: Int, points: [ChartSeries.Point]
+        if limit > 0 && limit <= RunDataCache.buckets * 4 {
+            // The cached extremes of fine buckets hold the extremes of any coarser bucketing.
+            let cached = try cache.series(store: store, summary: try store.summary(of: run.id), key: key)
+            (total, points) = (cached.total, ChartData.downsampled(cached.points, points: limit))
+        } else {
+            let all = try store.metricSeries(run: run.id, key: key)
+            (total, points) = (all.count, ChartData.downsampled(all, points: limit))
+        }
         return .json(.object([
-            "run": .string(run.id), "key": .string(key), "total": .int(Int64(all.count)), "returned": .int(Int64(points.count)),
+            "run": .string(run.id), "key": .string(key), "total": .int(Int64(total)), "returned": .int(Int64(points.count)),
             "points": .array(points.map { .array([.int(Int64($0.x)), .double($0.y)]) }),
         ]))
     }

@@ -7,11 +7,11 @@ enum ChartData {
     /// Metrics that measure the machine rather than the model, charted last.
     static let timingMetrics: Set<String> = ["samples_per_s", "epoch_seconds"]
 
-    /// One series per key of one run.
-    static func series(_ store: Store, run: String, keys: [String], label: (String) -> String) throws -> [ChartSeries] {
+    /// One series per key of one run (x = step), min/max-downsampled through the cache.
+    static func series(_ store: Store, cache: RunDataCache, summary: RunSummary, keys: [String],
+                       label: (String) -> String) throws -> [ChartSeries] {
         try keys.map { key in
-            let points = try store.metricSeries(run: run, key: key)
-            return ChartSeries(label: label(key), points: points.map { ChartSeries.Point(x: Double($0.step), y: $0.value) })
+            ChartSeries(label: label(key), points: try cache.series(store: store, summary: summary, key: key).points)
         }
     }
 
@@ -50,7 +50,10 @@ enum ChartData {
     /// The JSON points of a downsampled series: at most `points` of them (4 at least: first,
     /// min, max and last of a bucket), so spikes survive; all of them when `points` is 0.
     static func downsampled(_ points: [MetricPoint], points limit: Int) -> [ChartSeries.Point] {
-        let all = points.map { ChartSeries.Point(x: Double($0.step), y: $0.value) }
+        downsampled(points.map { ChartSeries.Point(x: Double($0.step), y: $0.value) }, points: limit)
+    }
+
+    static func downsampled(_ all: [ChartSeries.Point], points limit: Int) -> [ChartSeries.Point] {
         guard let first = all.first, let last = all.last, limit > 0 else { return all }
         return Downsample.minMax(all, buckets: max(1, limit / 4), xRange: (first.x, last.x))
     }

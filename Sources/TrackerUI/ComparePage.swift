@@ -6,6 +6,7 @@ import Tracker
 struct ComparePage {
     let store: Store
     let request: UIRequest
+    let cache: RunDataCache
 
     /// Runs drawn on the overlaid charts (the tables list every selected run).
     static let maxOverlaid = 10
@@ -69,7 +70,7 @@ struct ComparePage {
             var series: [ChartSeries] = []
             for r in runs {
                 let keys = group.keys.filter { keysByRun[r.id]?.contains($0) == true }
-                series += try ChartData.series(store, run: r.id, keys: keys) { k in
+                series += try ChartData.series(store, cache: cache, summary: try store.summary(of: r.id), keys: keys) { k in
                     group.keys.count > 1 ? "\(r.name) (\(r.id)) \(k)" : "\(r.name) (\(r.id))"
                 }
             }

@@ -26,6 +26,24 @@ enum HTML {
         "<span class=\"status \(s.rawValue)\">\(s.rawValue)</span>"
     }
 
+    /// `2025-11-29 13:56` in the local time zone (as `tracker runs` prints), without a
+    /// DateFormatter: making one per row costs more than the rest of a 10,000-row table.
+    static func time(_ t: Double?) -> String {
+        guard let t, t.isFinite else { return "–" }
+        var seconds = time_t(t.rounded(.down)), parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else { return "–" }
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+    }
+
+    /// A coordinate with one decimal (`12.3`), fast: SVG maps print thousands of them.
+    static func decimal(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        let tenths = Int((v * 10).rounded())
+        let whole = tenths / 10, frac = abs(tenths % 10)
+        return (tenths < 0 && whole == 0 ? "-0" : String(whole)) + "." + String(frac)
+    }
+
     /// A number for people: up to 5 significant digits, exponent form when tiny or huge.
     static func number(_ v: Double?) -> String {
         guard let v else { return "–" }
@@ -41,9 +59,11 @@ enum HTML {
     /// A sortable table: a header row and pre-rendered cells. A cell's sort key is its
     /// `data-v` value when given (numbers), else its text.
     static func table(_ headers: [String], _ rows: [[Cell]], id: String? = nil, classes: String = "sortable") -> String {
-        var out = "<table class=\"\(classes)\"\(id.map { " id=\"\(e($0))\"" } ?? "")><thead><tr>"
-        for h in headers { out += "<th>\(e(h))</th>" }
-        out += "</tr></thead><tbody>\n"
+        var out = "<table class=\"\(classes)\"\(id.map { " id=\"\(e($0))\"" } ?? "")>"
+        if headers.contains(where: { !$0.isEmpty }) {
+            out += "<thead><tr>" + headers.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>"
+        }
+        out += "<tbody>\n"
         for row in rows {
             out += "<tr>"
             for c in row { out += c.html }

@@ -87,5 +87,6 @@ struct HeatMapSVG {
     /// `1e-3`-style label for a log10 value.
     static func label(_ log10Value: Double) -> String { AxisTicks.label(pow(10, log10Value)) }
 
-    private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    /// One decimal, without `String(format:)` (thousands of cells a map).
+    private func f(_ v: Double) -> String { HTML.decimal(v) }
 }

@@ -32,7 +32,7 @@ struct Page {
         header .brand{font-weight:bold}main{padding:12px 20px}
         h1{font-size:20px;margin:8px 0}h2{font-size:16px;margin:18px 0 6px;border-bottom:1px solid #ddd}
         table{border-collapse:collapse;background:white;margin:4px 0}th,td{border:1px solid #e0e0e0;padding:3px 8px;text-align:left}
-        th{background:#eceff1;cursor:pointer;white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#eceff1;cursor:pointer;white-space:nowrap}td{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
         pre{background:white;border:1px solid #e0e0e0;padding:8px;overflow:auto;max-height:320px}
         .status{padding:1px 6px;border-radius:8px;font-size:12px;background:#e0e0e0}
         .status.finished{background:#c8e6c9}.status.running{background:#bbdefb}.status.failed,.status.crashed,.status.diverged{background:#ffcdd2}

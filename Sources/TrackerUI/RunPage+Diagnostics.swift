@@ -16,9 +16,8 @@ extension RunPage {
     }
 
     private func gradients() throws -> String {
-        let stats = try store.gradStats(run: run.id)
-        guard !stats.isEmpty else { return HTML.section("Gradients", id: "grads", "<p class=\"muted\">no gradient statistics</p>") }
-        let report = GradientReport(stats: stats)
+        let report = try cache.gradients(store: store, summary: self.report.summary)
+        guard !report.tensors.isEmpty else { return HTML.section("Gradients", id: "grads", "<p class=\"muted\">no gradient statistics</p>") }
         var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.e(report.reason))</p>\n"
         out += HeatMapSVG(labels: report.tensors, steps: report.steps, values: report.norms,
                           title: "gradient L2 norm per tensor (log colour scale)").svg()

@@ -7,9 +7,11 @@ import Tracker
 struct RunPage {
     let store: Store
     let report: RunReport
+    let cache: RunDataCache
 
-    init(store: Store, runID: String) throws {
+    init(store: Store, runID: String, cache: RunDataCache) throws {
         self.store = store
+        self.cache = cache
         report = try store.report(run: runID)
     }
 
@@ -37,8 +39,8 @@ struct RunPage {
         if run.deleted { out += "<p class=\"error\">This run is deleted (kept until <code>tracker gc</code>).</p>\n" }
         var rows: [[HTML.Cell]] = [
             [.text("experiment"), HTML.Cell(raw: "<a href=\"/?experiment=\(HTML.url(run.experiment))\">\(HTML.e(run.experiment))</a>")],
-            [.text("started"), .text(Timestamp.local(run.startedAt))],
-            [.text("ended"), .text(Timestamp.local(run.endedAt))],
+            [.text("started"), .text(HTML.time(run.startedAt))],
+            [.text("ended"), .text(HTML.time(run.endedAt))],
             [.text("duration"), .text(RunsPage.duration(run.duration))],
             [.text("seed"), .text(String(run.seed))],
             [.text("config hash"), .text(run.configHash)],
@@ -60,7 +62,7 @@ struct RunPage {
         guard !keys.isEmpty else { return HTML.section("Metrics", id: "charts", "<p class=\"muted\">no metrics yet</p>") }
         var out = "<div class=\"charts\">\n"
         for group in ChartData.groups(keys) {
-            let series = try ChartData.series(store, run: run.id, keys: group.keys) { $0 }
+            let series = try ChartData.series(store, cache: cache, summary: report.summary, keys: group.keys) { $0 }
             out += ChartData.chart(series, title: group.title, yLabel: group.keys.count == 1 ? group.keys[0] : group.title)
         }
         out += "</div>\n"
@@ -92,7 +94,7 @@ struct RunPage {
         let rows = report.checkpoints.map { c -> [HTML.Cell] in
             [HTML.Cell(raw: "<a href=\"/checkpoints/\(c.id)\" download>\(c.id)</a>", sortKey: Double(c.id)), .int(c.step), .int(c.epoch),
              .text(c.kind.rawValue), .int(c.size), HTML.Cell(raw: "<code>\(HTML.e(String(c.sha256.prefix(16))))</code>"),
-             .text(Timestamp.local(c.createdAt))]
+             .text(HTML.time(c.createdAt))]
         }
         return HTML.section("Checkpoints", id: "checkpoints",
                             HTML.table(["download", "step", "epoch", "kind", "bytes", "sha256", "saved"], rows, id: "checkpoint-table"))

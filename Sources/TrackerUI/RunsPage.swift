@@ -55,7 +55,7 @@ struct RunsPage {
         let rows = list.map { x -> [HTML.Cell] in
             let name = x.name == selected ? "<b>\(HTML.e(x.name))</b>" : HTML.e(x.name)
             return [HTML.Cell(raw: "<a href=\"/?experiment=\(HTML.url(x.name))\">\(name)</a>"), .int(x.runs), .int(x.finished), .int(x.running),
-                    .text(Timestamp.local(x.lastRunAt))]
+                    .text(HTML.time(x.lastRunAt))]
         }
         return "<details open><summary>Experiments</summary>" + HTML.table(["experiment", "runs", "finished", "running", "last run"], rows, id: "experiments") + "</details>\n"
     }
@@ -87,7 +87,7 @@ struct RunsPage {
             var row: [HTML.Cell] = [
                 HTML.Cell(raw: "<input type=\"checkbox\" name=\"run\" value=\"\(HTML.e(r.id))\">"),
                 HTML.Cell(raw: HTML.runLink(r.id)), HTML.Cell(raw: HTML.runLink(r.id, r.name)), .text(r.experiment),
-                HTML.Cell(raw: HTML.status(r.status)), .text(Timestamp.local(r.startedAt)),
+                HTML.Cell(raw: HTML.status(r.status)), .text(HTML.time(r.startedAt)),
                 HTML.Cell(raw: RunsPage.duration(r.duration), sortKey: r.duration ?? .nan),
             ]
             for p in params {

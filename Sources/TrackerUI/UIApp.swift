@@ -9,6 +9,8 @@ import Tracker
 public struct UIApp: Sendable {
     /// The database file.
     public let databasePath: String
+    /// Downsampled series and gradient reports kept between requests.
+    let cache = RunDataCache()
 
     public init(databasePath: String) {
         self.databasePath = databasePath
@@ -38,13 +40,13 @@ public struct UIApp: Sendable {
         case "runs" where s.count == 1:
             return .html(try RunsPage(store: store, request: request).render())
         case "runs" where s.count == 2:
-            return .html(try RunPage(store: store, runID: s[1]).render())
+            return .html(try RunPage(store: store, runID: s[1], cache: cache).render())
         case "compare" where s.count == 1:
-            return .html(try ComparePage(store: store, request: request).render())
+            return .html(try ComparePage(store: store, request: request, cache: cache).render())
         case "checkpoints" where s.count == 2:
             return try checkpoint(s[1], store: store)
         case "api":
-            return try APIRoutes(store: store, request: request).respond(Array(s.dropFirst()))
+            return try APIRoutes(store: store, request: request, cache: cache).respond(Array(s.dropFirst()))
         default:
             throw UIError.notFound("no page at /\(s.joined(separator: "/"))")
         }

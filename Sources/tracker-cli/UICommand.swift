@@ -30,10 +30,23 @@ struct UICommand: ParsableCommand {
         if !UIServer.isLoopback(host) {
             Console.err("warning: serving \(path) on \(host), reachable from the network, without authentication")
         }
+        UICommand.stopOnSignals()
         let server = UIServer(app: UIApp(databasePath: path), host: host, port: port)
         let host = self.host
         try BlockingTask.run {
             try await server.run { bound in Console.err("tracker ui: serving \(path) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)") }
         }
+    }
+
+    /// SIGINT and SIGTERM end the server at once (it holds no state to save), even when the
+    /// parent started us with them ignored or blocked.
+    static func stopOnSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }

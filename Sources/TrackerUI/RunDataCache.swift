@@ -1,0 +1,52 @@
+import Foundation
+import Tracker
+
+/// Downsampled metric series and gradient reports of runs, kept between requests.
+///
+/// A finished run's series never change, so the server reads a million-point series once
+/// and answers later page loads from a few thousand min/max points. Entries are keyed by a
+/// version that changes whenever the run may have new data (status, end, heartbeat, point
+/// count), so a running run is always read fresh. The cache is bounded and thread-safe.
+final class RunDataCache: @unchecked Sendable {
+    /// Points kept per series: min/max of this many buckets (4 points each at most), far
+    /// more than any chart's pixel columns.
+    static let buckets = 2_000
+    /// Entries kept before the cache starts over.
+    static let capacity = 512
+
+    private let lock = NSLock()
+    private var series: [String: (version: String, total: Int, points: [ChartSeries.Point])] = [:]
+    private var grads: [String: (version: String, report: GradientReport)] = [:]
+
+    /// What identifies a run's data: it changes whenever new points may have been written.
+    static func version(_ summary: RunSummary) -> String {
+        let r = summary.run
+        return "\(r.status.rawValue)|\(r.endedAt ?? 0)|\(r.heartbeatAt ?? 0)|\(summary.metrics.values.reduce(0) { $0 + $1.count })"
+    }
+
+    /// The series of `key` reduced to at most `4 × buckets` points keeping every bucket's
+    /// extremes, and the number of stored points.
+    func series(store: Store, summary: RunSummary, key: String) throws -> (total: Int, points: [ChartSeries.Point]) {
+        let id = "\(store.path)|\(summary.run.id)|\(key)", version = RunDataCache.version(summary)
+        if let hit = lock.withLock({ series[id] }), hit.version == version { return (hit.total, hit.points) }
+        let all = try store.metricSeries(run: summary.run.id, key: key)
+        let points = ChartData.downsampled(all, points: RunDataCache.buckets * 4)
+        lock.withLock {
+            if series.count >= RunDataCache.capacity { series.removeAll() }
+            series[id] = (version, all.count, points)
+        }
+        return (all.count, points)
+    }
+
+    /// The gradient report of a run (norms per tensor and step, verdict).
+    func gradients(store: Store, summary: RunSummary) throws -> GradientReport {
+        let id = "\(store.path)|\(summary.run.id)", version = RunDataCache.version(summary)
+        if let hit = lock.withLock({ grads[id] }), hit.version == version { return hit.report }
+        let report = GradientReport(stats: try store.gradStats(run: summary.run.id))
+        lock.withLock {
+            if grads.count >= RunDataCache.capacity { grads.removeAll() }
+            grads[id] = (version, report)
+        }
+        return report
+    }
+}
