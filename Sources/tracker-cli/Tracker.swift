@@ -14,7 +14,10 @@ struct TrackerCommand: ParsableCommand {
 
     /// Exit codes: 0 ok, 1 user error (bad id, bad config, bad file), 2 usage.
     static func main() {
-        BLAS.reexecWithQuietThreads()
+        // Only the training commands do matrix products; the others start faster without the re-exec.
+        if CommandLine.arguments.count > 1, ["train", "resume", "rerun"].contains(CommandLine.arguments[1]) {
+            BLAS.reexecWithQuietThreads()
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
