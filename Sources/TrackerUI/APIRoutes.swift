@@ -72,7 +72,7 @@ struct APIRoutes {
             let cached = try cache.series(store: store, summary: try store.summary(of: run.id), key: key)
             (total, points) = (cached.total, ChartData.downsampled(cached.points, points: limit))
         } else {
-            let all = try store.metricSeries(run: run.id, key: key)
+            let all = try store.metricPoints(run: run.id, key: key)
             (total, points) = (all.count, ChartData.downsampled(all, points: limit))
         }
         return .json(.object([

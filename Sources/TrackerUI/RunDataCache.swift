@@ -29,7 +29,7 @@ final class RunDataCache: @unchecked Sendable {
     func series(store: Store, summary: RunSummary, key: String) throws -> (total: Int, points: [ChartSeries.Point]) {
         let id = "\(store.path)|\(summary.run.id)|\(key)", version = RunDataCache.version(summary)
         if let hit = lock.withLock({ series[id] }), hit.version == version { return (hit.total, hit.points) }
-        let all = try store.metricSeries(run: summary.run.id, key: key)
+        let all = try store.metricPoints(run: summary.run.id, key: key)
         let points = ChartData.downsampled(all, points: RunDataCache.buckets * 4)
         lock.withLock {
             if series.count >= RunDataCache.capacity { series.removeAll() }

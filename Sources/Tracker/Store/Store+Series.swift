@@ -16,6 +16,29 @@ extension Store {
         }
     }
 
+    /// One metric series as chart points (x = step, y = value; NaN for NaN), read lean: two
+    /// columns straight into one array, for the million-point series viewers draw.
+    public func metricPoints(run idOrPrefix: String, key: String) throws -> [ChartSeries.Point] {
+        let seq = try resolveSeq(idOrPrefix)
+        let stmt = try db.cached("""
+            SELECT step, value FROM metrics WHERE run_seq = ? AND key_id = (SELECT id FROM keys WHERE name = ?) ORDER BY step
+            """)
+        try stmt.bind([.integer(seq), .text(key)])
+        defer { stmt.reset() }
+        var out: [ChartSeries.Point] = []
+        if let n = try latestCount(seq: seq, key: key) { out.reserveCapacity(n) }
+        let row = Row(statement: stmt)
+        while try stmt.step() {
+            out.append(ChartSeries.Point(x: Double(row.int(0)), y: row.isNull(1) ? .nan : row.double(1)))
+        }
+        return out
+    }
+
+    private func latestCount(seq: Int64, key: String) throws -> Int? {
+        try db.first("SELECT l.count FROM latest_metrics l JOIN keys k ON k.id = l.key_id WHERE l.run_seq = ? AND k.name = ?",
+                     [.integer(seq), .text(key)]) { Int($0.int(0)) }
+    }
+
     /// Every metric point of a run, ordered by key then step.
     public func allMetrics(run idOrPrefix: String) throws -> [MetricPoint] {
         let seq = try resolveSeq(idOrPrefix)
@@ -30,15 +53,25 @@ extension Store {
     /// Gradient statistics of a run (optionally one tensor), by tensor then step.
     public func gradStats(run idOrPrefix: String, tensor: String? = nil) throws -> [GradStat] {
         let seq = try resolveSeq(idOrPrefix)
-        var sql = """
-            SELECT k.name, g.step, g.epoch, g.l2, g.mean, g.std, g.max_abs, g.zero_frac, g.update_ratio
-            FROM grad_stats g JOIN keys k ON k.id = g.tensor_id WHERE g.run_seq = ?
-            """
+        // Tensor names are read once (there are few) and shared by every row: 200,000 rows
+        // then cost no string allocation each.
+        var names: [Int64: String] = [:]
+        func name(_ id: Int64) throws -> String {
+            if let n = names[id] { return n }
+            let n = try db.first("SELECT name FROM keys WHERE id = ?", [.integer(id)]) { $0.text(0) } ?? "?"
+            names[id] = n
+            return n
+        }
+        var sql = "SELECT tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio FROM grad_stats WHERE run_seq = ?"
         var args: [SQLValue] = [.integer(seq)]
-        if let tensor { sql += " AND k.name = ?"; args.append(.text(tensor)) }
-        sql += " ORDER BY g.tensor_id, g.step"
+        if let tensor {
+            guard let id = try db.first("SELECT id FROM keys WHERE name = ?", [.text(tensor)], { $0.int(0) }) else { return [] }
+            sql += " AND tensor_id = ?"
+            args.append(.integer(id))
+        }
+        sql += " ORDER BY tensor_id, step"
         return try db.query(sql, args) {
-            GradStat(tensor: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
+            GradStat(tensor: try name($0.int(0)), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
                      l2: $0.optionalDouble(3) ?? .nan, mean: $0.optionalDouble(4) ?? .nan, std: $0.optionalDouble(5) ?? .nan,
                      maxAbs: $0.optionalDouble(6) ?? .nan, zeroFraction: $0.optionalDouble(7) ?? .nan, updateRatio: $0.optionalDouble(8))
         }
