@@ -31,20 +31,16 @@ public struct StudyReport {
         md += "\(comparison.rows.count) runs, generated \(Timestamp.iso(Date().timeIntervalSince1970) ?? "now") by `tracker report`.\n\n"
         md += "## Runs\n\n" + Self.table(comparison) + "\n"
 
-        let keys = Set(try comparison.rows.flatMap { try store.metricKeys(run: $0.run.id) })
+        let keysByRun = try comparison.rows.map { (id: $0.run.id, keys: Set(try store.metricKeys(run: $0.run.id))) }
         md += "\n## Curves\n\n"
-        for chart in Self.charts where keys.contains(chart.metric) {
-            var series: [ChartSeries] = []
-            for row in comparison.rows {
-                let points = try store.metricSeries(run: row.run.id, key: chart.metric)
-                // Per-epoch metrics are drawn against the epoch; per-step ones against the step.
-                let perEpoch = chart.metric != "grad_ratio_first_last"
-                series.append(ChartSeries(label: row.run.name, points: points.map {
-                    ChartSeries.Point(x: perEpoch ? Double($0.epoch ?? 0) : Double($0.step), y: $0.value)
-                }))
-            }
+        for chart in Self.charts {
+            let runs = keysByRun.filter { $0.keys.contains(chart.metric) }.map(\.id)
+            guard !runs.isEmpty else { continue }
+            // Per-epoch metrics are drawn against the epoch; the per-step gradient ratio against the step.
+            let axis: ChartAxis = chart.metric == "grad_ratio_first_last" ? .step : .epoch
+            let series = try store.chartSeries(runs: runs, metrics: [chart.metric], x: axis)
             let file = "\(chart.metric).svg"
-            let svg = LineChart(series: series, title: chart.title, xLabel: chart.metric == "grad_ratio_first_last" ? "step" : "epoch",
+            let svg = LineChart(series: series, title: chart.title, xLabel: axis.rawValue,
                                 yLabel: chart.metric, logY: chart.logY, width: 820, height: 420).svg()
             figures.append((file, svg))
             md += "### \(chart.title)\n\n![\(chart.title)](\(file))\n\n"

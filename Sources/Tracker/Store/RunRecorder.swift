@@ -56,9 +56,14 @@ public final class RunRecorder: @unchecked Sendable {
 
     /// Queues a batch; it is written with others once `batchSize` records are pending.
     public func record(_ batch: RecordBatch) {
+        enqueue { $0.append(batch) }
+    }
+
+    /// Adds to the pending batch under the lock; hands it to the writer once it is full.
+    private func enqueue(_ add: (inout RecordBatch) -> Void) {
         var full: RecordBatch?
         lock.lock()
-        pending.append(batch)
+        add(&pending)
         if pending.count >= batchSize {
             full = pending
             pending = RecordBatch()
@@ -91,16 +96,7 @@ public final class RunRecorder: @unchecked Sendable {
 
     /// Logs one metric point (the hot path: appended in place, no batch built).
     public func log(_ key: String, _ value: Double, step: Int, epoch: Int? = nil, wallTime: Double = Date().timeIntervalSince1970) {
-        var full: RecordBatch?
-        lock.lock()
-        pending.metrics.append(MetricPoint(key: key, step: step, epoch: epoch, value: value, wallTime: wallTime))
-        if pending.metrics.count >= batchSize {
-            full = pending
-            pending = RecordBatch()
-            pending.metrics.reserveCapacity(batchSize)
-        }
-        lock.unlock()
-        if let full { submit(full) }
+        enqueue { $0.metrics.append(MetricPoint(key: key, step: step, epoch: epoch, value: value, wallTime: wallTime)) }
     }
 
     /// Logs several metrics at one step.

@@ -24,8 +24,8 @@ public struct Reproduction: Sendable {
     /// Compares every metric series of two stored runs.
     public static func compare(store: Store, original a: String, rerun b: String) throws -> Reproduction {
         let ra = try store.resolveRun(a, includeDeleted: true), rb = try store.resolveRun(b, includeDeleted: true)
-        let envDiff = RunEnvironment.differences(try JSONValue.parse(ra.environment), try JSONValue.parse(rb.environment),
-                                                 fields: RunEnvironment.determinismFields)
+        let envDiff = JSONDiff.changes(try JSONValue.parse(ra.environment), try JSONValue.parse(rb.environment))
+            .filter { RunEnvironment.determinismFields.contains($0.path) }
         let tolerance: Double? = envDiff.isEmpty ? nil : fallbackTolerance
         let timing = Experiment.timingMetrics
         let keysA = Set(try store.metricKeys(run: ra.id)), keysB = Set(try store.metricKeys(run: rb.id))
@@ -40,7 +40,7 @@ public struct Reproduction: Sendable {
         }
         return Reproduction(originalID: ra.id, rerunID: rb.id, keys: keys, points: points,
                             excluded: keysA.union(keysB).intersection(timing).sorted(),
-                            environmentDifferences: envDiff.map { ($0.field, $0.a, $0.b) }, tolerance: tolerance, firstDivergence: first)
+                            environmentDifferences: envDiff.map { ($0.path, $0.a?.canonical ?? "—", $0.b?.canonical ?? "—") }, tolerance: tolerance, firstDivergence: first)
     }
 
     /// A short human report.

@@ -33,16 +33,6 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
 
     public var json: JSONValue { (try? JSONValue.from(self)) ?? .object([:]) }
 
-    /// Fields that differ between two stored environments (JSON objects), with both values.
-    public static func differences(_ a: JSONValue, _ b: JSONValue, fields: [String]? = nil) -> [(field: String, a: String, b: String)] {
-        let ao = a.objectValue ?? [:], bo = b.objectValue ?? [:]
-        let keys = fields ?? Array(Set(ao.keys).union(bo.keys)).sorted()
-        return keys.compactMap { k in
-            let x = ao[k]?.canonical ?? "—", y = bo[k]?.canonical ?? "—"
-            return x == y ? nil : (k, x, y)
-        }
-    }
-
     static let swiftVersion: String = {
         #if swift(>=6.3)
         return "6.3"
