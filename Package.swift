@@ -16,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -34,9 +33,7 @@ let package = Package(
             swiftSettings: optimized),
         .target(
             name: "TrackerUI",
-            dependencies: [
-                "Tracker", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
-            ]),
+            dependencies: ["Tracker"], swiftSettings: optimized),
         .executableTarget(
             name: "tracker-cli",
             dependencies: [

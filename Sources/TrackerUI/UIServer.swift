@@ -1,15 +1,23 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Serves a `UIApp` over HTTP/1.1 with FlyingFox (pure Swift, no dependencies).
+/// Serves a `UIApp` over HTTP/1.1 on POSIX sockets, one thread a connection.
 ///
-/// Store reads block, so each request runs on a Dispatch queue, not on the Swift
-/// concurrency pool. Only GET and HEAD are answered; the UI never writes.
+/// A local viewer needs little of HTTP: GET and HEAD, keep-alive, sane limits. Doing it
+/// directly keeps the `tracker` binary free of a networking stack (FoundationNetworking and
+/// its TLS libraries cost every command ~13 ms at start-up). Store reads block, so each
+/// connection has its own thread, not a slot of the Swift concurrency pool.
 public struct UIServer: Sendable {
     public let app: UIApp
     public let host: String
     public let port: Int
+
+    /// Connections served at once; more wait in the listen backlog.
+    public static let maxConnections = 64
+    /// Seconds a connection may stay silent (between or inside requests) before it is closed.
+    public static let idleTimeout = 30
 
     public init(app: UIApp, host: String = "127.0.0.1", port: Int = 5173) {
         self.app = app
@@ -26,66 +34,14 @@ public struct UIServer: Sendable {
     /// Listens and serves until the calling task is cancelled; `onRunning` gets the bound
     /// port once listening (useful with port 0).
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let server = HTTPServer(config: HTTPServer.Configuration(address: try address(), timeout: 30, logger: .disabled),
-                                handler: Handler(app: app))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            group.addTask {
-                try await server.waitUntilListening(timeout: 10)
-                switch await server.listeningAddress {
-                case .ip4(_, let port)?, .ip6(_, let port)?: await onRunning(Int(port))
-                default: await onRunning(0)
-                }
-            }
-            try await group.waitForAll()
-        }
-    }
-
-    private func address() throws -> any SocketAddress {
-        guard let p = UInt16(exactly: port) else { throw UIServerError(message: "port \(port) is out of range") }
-        let h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        do {
-            if h.lowercased() == "localhost" { return try sockaddr_in.inet(ip4: "127.0.0.1", port: p) }
-            return h.contains(":") ? try sockaddr_in6.inet6(ip6: h, port: p) : try sockaddr_in.inet(ip4: h, port: p)
-        } catch {
-            throw UIServerError(message: "cannot listen on '\(host)': give an IP address (127.0.0.1, ::1, 0.0.0.0)")
-        }
-    }
-
-    /// Maps FlyingFox requests onto `UIApp.respond`.
-    struct Handler: HTTPHandler {
-        let app: UIApp
-
-        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-            guard request.method == .GET || request.method == .HEAD else {
-                return Handler.response(.text("the tracker UI is read-only: only GET is answered", status: 405), head: false)
-            }
-            let target = request.target.rawValue
-            let app = self.app
-            let answer = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: app.respond(UIRequest(target: target))) }
-            }
-            return Handler.response(answer, head: request.method == .HEAD)
-        }
-
-        static func response(_ r: UIResponse, head: Bool) -> HTTPResponse {
-            var headers: HTTPHeaders = [:]
-            headers[.contentType] = r.contentType
-            headers[HTTPHeader("Cache-Control")] = "no-store"
-            for (name, value) in r.headers { headers[HTTPHeader(name)] = value }
-            return HTTPResponse(statusCode: HTTPStatusCode(r.status, phrase: phrase(r.status)), headers: headers,
-                                body: head ? Data() : Data(r.body))
-        }
-
-        static func phrase(_ status: Int) -> String {
-            switch status {
-            case 200: "OK"
-            case 400: "Bad Request"
-            case 404: "Not Found"
-            case 405: "Method Not Allowed"
-            case 503: "Service Unavailable"
-            default: "Internal Server Error"
-            }
+        let listener = try Listener(host: host, port: port)
+        let app = self.app
+        await withTaskCancellationHandler {
+            let done = listener.start(app: app)
+            await onRunning(listener.port)
+            await done.wait()
+        } onCancel: {
+            listener.stop()
         }
     }
 }
@@ -94,4 +50,144 @@ public struct UIServer: Sendable {
 public struct UIServerError: Error, LocalizedError {
     public var message: String
     public var errorDescription: String? { message }
+}
+
+/// A bound, listening socket and its accept thread.
+final class Listener: @unchecked Sendable {
+    private let fd: Int32
+    let port: Int
+    private let lock = NSLock()
+    private var stopped = false
+    private let slots = DispatchSemaphore(value: UIServer.maxConnections)
+
+    init(host: String, port: Int) throws {
+        guard let p = UInt16(exactly: port) else { throw UIServerError(message: "port \(port) is out of range") }
+        var h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if h.lowercased() == "localhost" { h = "127.0.0.1" }
+        let v6 = h.contains(":")
+        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw UIServerError(message: "cannot open a socket: \(String(cString: strerror(errno)))") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var bound: Int32 = -1
+        if v6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = p.bigEndian
+            guard inet_pton(AF_INET6, h, &addr.sin6_addr) == 1 else {
+                close(fd)
+                throw UIServerError(message: "cannot listen on '\(host)': give an IP address (127.0.0.1, ::1, 0.0.0.0)")
+            }
+            bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = p.bigEndian
+            guard inet_pton(AF_INET, h, &addr.sin_addr) == 1 else {
+                close(fd)
+                throw UIServerError(message: "cannot listen on '\(host)': give an IP address (127.0.0.1, ::1, 0.0.0.0)")
+            }
+            bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw UIServerError(message: "cannot listen on \(host):\(port): \(reason)")
+        }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let portBE: UInt16 = withUnsafePointer(to: &storage) { ptr in
+            v6 ? ptr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port }
+               : ptr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
+        }
+        self.fd = fd
+        self.port = Int(UInt16(bigEndian: portBE))
+    }
+
+    /// Starts accepting on a thread of its own; the returned signal fires when it has stopped.
+    func start(app: UIApp) -> Finished {
+        let finished = Finished()
+        let thread = Thread { [self] in
+            acceptLoop(app: app)
+            finished.fire()
+        }
+        thread.name = "tracker-ui-accept"
+        thread.start()
+        return finished
+    }
+
+    /// Stops accepting (open connections finish their current request).
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
+        shutdown(fd, Int32(SHUT_RDWR))  // wakes the blocked accept
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func acceptLoop(app: UIApp) {
+        defer { close(fd) }
+        while !isStopped {
+            slots.wait()
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                slots.signal()
+                if isStopped { return }
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { usleep(50_000); continue }
+                return
+            }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            var timeout = timeval(tv_sec: UIServer.idleTimeout, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var yes: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+            let slots = self.slots
+            let thread = Thread {
+                let connection = HTTPConnection(fd: client, app: app)
+                connection.serve()
+                connection.closeGracefully()
+                slots.signal()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+}
+
+/// A one-shot signal an async caller can wait for.
+final class Finished: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func fire() {
+        lock.lock()
+        done = true
+        let w = waiters
+        waiters = []
+        lock.unlock()
+        for c in w { c.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if done {
+                lock.unlock()
+                c.resume()
+            } else {
+                waiters.append(c)
+                lock.unlock()
+            }
+        }
+    }
 }
