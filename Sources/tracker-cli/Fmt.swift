@@ -39,7 +39,7 @@ enum Fmt {
     }
 
     static func looksNumeric(_ s: String) -> Bool {
-        s == "-" || s == "nan" || s == "inf" || s == "-inf" || Double(s.replacingOccurrences(of: "+", with: "")) != nil
+        s == "-" || s == "nan" || s == "inf" || s == "-inf" || Double(s.utf8.contains(UInt8(ascii: "+")) ? s.replacingOccurrences(of: "+", with: "") : s) != nil
     }
 
     /// Status, coloured on a TTY (green finished, red failed/crashed/diverged, yellow running/interrupted).

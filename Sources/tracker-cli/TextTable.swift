@@ -15,50 +15,89 @@ struct TextTable {
     /// The table as lines (no trailing spaces).
     func render(color: Bool = Console.useColor) -> String {
         let columns = headers.count
-        var widths = headers.map(TextTable.width)
-        for r in rows { for (i, c) in r.prefix(columns).enumerated() { widths[i] = max(widths[i], TextTable.width(c)) } }
+        let widths = columnWidths()
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { r in i >= r.count || Fmt.looksNumeric(r[i]) }
         })
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
+        var out = ""
+        out.reserveCapacity((widths.reduce(0, +) + 2 * columns + 1) * (rows.count + 1))
+        func append(_ cells: [String]) {
+            var line = ""
+            var pending = 0  // spaces owed before the next non-empty text (never trailing)
             for i in 0..<columns {
                 let c = i < cells.count ? cells[i] : ""
-                let pad = String(repeating: " ", count: max(0, widths[i] - TextTable.width(c)))
-                parts.append(right.contains(i) ? pad + c : c + pad)
+                let pad = max(0, widths[i] - TextTable.width(c))
+                if i > 0 { pending += 2 }
+                if right.contains(i) { pending += pad }
+                if !c.isEmpty {
+                    if pending > 0 { line.append(String(repeating: " ", count: pending)) }
+                    line.append(c)
+                    pending = 0
+                }
+                if !right.contains(i) { pending += pad }
             }
-            var s = parts.joined(separator: "  ")
-            while s.hasSuffix(" ") { s.removeLast() }
-            return s
+            out.append(line)
         }
-        var out = [color ? Fmt.bold(line(headers)) : line(headers)]
-        out += rows.map(line)
-        return out.joined(separator: "\n")
+        if color {
+            var header = ""
+            swap(&out, &header)
+            append(headers)
+            swap(&out, &header)
+            out.append(Fmt.bold(header))
+        } else {
+            append(headers)
+        }
+        for r in rows {
+            out.append("\n")
+            append(r)
+        }
+        return out
+    }
+
+    /// The visible width of each column (header and cells).
+    func columnWidths() -> [Int] {
+        var widths = headers.map(TextTable.width)
+        for r in rows { for (i, c) in r.prefix(widths.count).enumerated() { widths[i] = max(widths[i], TextTable.width(c)) } }
+        return widths
     }
 
     /// Width of the widest line.
     var totalWidth: Int {
-        let widths = headers.indices.map { i in rows.reduce(TextTable.width(headers[i])) { max($0, i < $1.count ? TextTable.width($1[i]) : 0) } }
+        let widths = columnWidths()
         return widths.reduce(0, +) + 2 * max(0, widths.count - 1)
     }
 
     /// Drops columns from `droppable` (last first) until the table fits `width`; returns the dropped headers.
     mutating func fit(width: Int, droppable: [Int]) -> [String] {
-        var dropped: [String] = []
+        var widths = columnWidths()
+        func total() -> Int { widths.reduce(0, +) + 2 * max(0, widths.count - 1) }
+        var dropped: [Int] = []
         var candidates = droppable.sorted()
-        while totalWidth > width, let column = candidates.popLast() {
-            dropped.insert(headers.remove(at: column), at: 0)
-            rows = rows.map { r in
-                var r = r
-                if column < r.count { r.remove(at: column) }
-                return r
-            }
+        while total() > width, let column = candidates.popLast() {
+            dropped.append(column)
+            widths.remove(at: column)
         }
-        return dropped
+        guard !dropped.isEmpty else { return [] }
+        let gone = Set(dropped)
+        let names = dropped.sorted().map { headers[$0] }
+        headers = headers.indices.filter { !gone.contains($0) }.map { headers[$0] }
+        rows = rows.map { r in r.indices.filter { !gone.contains($0) }.map { r[$0] } }
+        if let right = rightAligned {
+            var remapped = Set<Int>(), shift = 0
+            for i in 0..<(headers.count + gone.count) {
+                if gone.contains(i) { shift += 1 } else if right.contains(i) { remapped.insert(i - shift) }
+            }
+            rightAligned = remapped
+        }
+        return names
     }
 
     /// Visible width: characters outside ANSI colour sequences.
     static func width(_ s: String) -> Int {
+        // Fast path: plain ASCII without escapes is one column a byte.
+        var ascii = true
+        for b in s.utf8 where b >= 0x80 || b == 0x1B { ascii = false; break }
+        if ascii { return s.utf8.count }
         var n = 0, inEscape = false
         for c in s {
             if inEscape { if c == "m" { inEscape = false }; continue }

@@ -17,6 +17,8 @@ struct TrackerCommand: ParsableCommand {
         // Only the training commands do matrix products; the others start faster without the re-exec.
         if CommandLine.arguments.count > 1, ["train", "resume", "rerun"].contains(CommandLine.arguments[1]) {
             BLAS.reexecWithQuietThreads()
+        } else {
+            BLAS.stopIdleThreads()
         }
         do {
             var command = try parseAsRoot()

@@ -58,9 +58,9 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 
     /// Canonical text: sorted keys, no whitespace. Equal configs give equal text and hash.
     public var canonical: String {
-        var out = ""
+        var out = JSONBytes()
         write(into: &out)
-        return out
+        return out.string
     }
 
     /// SHA-256 of the canonical text, hex.
@@ -68,56 +68,57 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 
     /// Indented text for people, keys sorted.
     public var pretty: String {
-        var out = ""
+        var out = JSONBytes()
         writePretty(into: &out, indent: 0)
-        return out
+        return out.string
     }
 
-    private func write(into out: inout String) {
+    private func write(into out: inout JSONBytes) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONValue.format(d)
-        case .string(let s): JSONValue.quote(s, into: &out)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .int(let i): out.append(String(i))
+        case .double(let d): out.append(JSONValue.format(d))
+        case .string(let s): out.quote(s)
         case .array(let a):
-            out += "["
-            for (i, v) in a.enumerated() { if i > 0 { out += "," }; v.write(into: &out) }
-            out += "]"
+            out.byte(0x5B)  // [
+            for (i, v) in a.enumerated() { if i > 0 { out.byte(0x2C) }; v.write(into: &out) }
+            out.byte(0x5D)
         case .object(let o):
-            out += "{"
-            for (i, k) in o.keys.sorted(by: JSONValue.keyOrder).enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.quote(k, into: &out)
-                out += ":"
-                o[k]!.write(into: &out)  // key comes from the dictionary itself
+            out.byte(0x7B)  // {
+            for (i, (k, v)) in o.sorted(by: { JSONValue.keyOrder($0.key, $1.key) }).enumerated() {
+                if i > 0 { out.byte(0x2C) }
+                out.quote(k)
+                out.byte(0x3A)
+                v.write(into: &out)
             }
-            out += "}"
+            out.byte(0x7D)
         }
     }
 
-    private func writePretty(into out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1)
+    private func writePretty(into out: inout JSONBytes, indent: Int) {
         switch self {
         case .array(let a) where !a.isEmpty:
-            out += "[\n"
+            out.append("[\n")
             for (i, v) in a.enumerated() {
-                out += pad
+                out.spaces(2 * (indent + 1))
                 v.writePretty(into: &out, indent: indent + 1)
-                out += i + 1 < a.count ? ",\n" : "\n"
+                out.append(i + 1 < a.count ? ",\n" : "\n")
             }
-            out += String(repeating: "  ", count: indent) + "]"
+            out.spaces(2 * indent)
+            out.byte(0x5D)
         case .object(let o) where !o.isEmpty:
-            out += "{\n"
-            let keys = o.keys.sorted(by: JSONValue.keyOrder)
-            for (i, k) in keys.enumerated() {
-                out += pad
-                JSONValue.quote(k, into: &out)
-                out += ": "
-                o[k]!.writePretty(into: &out, indent: indent + 1)
-                out += i + 1 < keys.count ? ",\n" : "\n"
+            out.append("{\n")
+            let entries = o.sorted(by: { JSONValue.keyOrder($0.key, $1.key) })
+            for (i, (k, v)) in entries.enumerated() {
+                out.spaces(2 * (indent + 1))
+                out.quote(k)
+                out.append(": ")
+                v.writePretty(into: &out, indent: indent + 1)
+                out.append(i + 1 < entries.count ? ",\n" : "\n")
             }
-            out += String(repeating: "  ", count: indent) + "}"
+            out.spaces(2 * indent)
+            out.byte(0x7D)
         default: write(into: &out)
         }
     }
@@ -131,30 +132,6 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         if d.isInfinite { return d > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) + ".0" }
         return "\(d)"
-    }
-
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        // Most strings need no escaping: append them whole (much faster than scalar by scalar).
-        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
-            out += s
-            out += "\""
-            return
-        }
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
     }
 
     /// Leaves of the document as dotted paths (`optimizer.lr`; array items as `layers.0.width`).
@@ -194,5 +171,41 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         case .double(let d): return d
         default: return nil
         }
+    }
+}
+
+/// UTF-8 output buffer for JSON text (appending bytes is much cheaper than growing a String).
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(4096) }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func spaces(_ n: Int) {
+        if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+    }
+
+    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
+    mutating func quote(_ s: String) {
+        bytes.append(0x22)
+        for b in s.utf8 {
+            switch b {
+            case 0x22: bytes.append(0x5C); bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(0x22)
     }
 }

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 extension BLAS {
@@ -23,5 +24,13 @@ extension BLAS {
         // exec failed (no /proc): carry on with OpenBLAS's defaults.
         unsetenv("OPENBLAS_THREAD_TIMEOUT")
         for p in cArgs { free(p) }
+    }
+
+    /// Stops OpenBLAS's idle worker threads, which start spinning as soon as the library
+    /// loads. Commands that do no matrix products call this first: on a 2-core machine the
+    /// spinning thread otherwise takes a core for the whole life of a short command. A later
+    /// threaded call starts the workers again.
+    public static func stopIdleThreads() {
+        _ = blas_thread_shutdown_()
     }
 }
