@@ -49,6 +49,7 @@ struct QueryBench: ParsableCommand {
         try time("compare(where: \"\(Self.compareFilter)\")") { try store.compare(where: Self.compareFilter).rows.count }
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tracker")
         if FileManager.default.isExecutableFile(atPath: cli.path) {
+            try time("tracker runs --where … > /dev/null (whole process, table)") { try runCLI(cli, ["runs", "--db", path, "--where", Self.filter]) }
             try time("tracker runs --where … --format json > /dev/null (whole process)") { try runCLI(cli, ["runs", "--db", path, "--where", Self.filter, "--format", "json"]) }
             try time("tracker compare --where … > /dev/null (whole process)") { try runCLI(cli, ["compare", "--db", path, "--where", Self.compareFilter]) }
         }

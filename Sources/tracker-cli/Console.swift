@@ -6,6 +6,13 @@ import Glibc
 /// Unbuffered terminal output (progress lines must appear at once, even through a pipe).
 enum Console {
     static func out(_ text: String, terminator: String = "\n") { FileHandle.standardOutput.write(Data((text + terminator).utf8)) }
+    /// Raw UTF-8 to stdout, then a newline.
+    static func out(utf8 bytes: [UInt8]) {
+        var data = Data(capacity: bytes.count + 1)
+        data.append(contentsOf: bytes)
+        data.append(0x0A)
+        FileHandle.standardOutput.write(data)
+    }
     static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     /// Terminal width: $COLUMNS, else the window size of stdout, else 100.
     static var width: Int {

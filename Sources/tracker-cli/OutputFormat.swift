@@ -12,5 +12,5 @@ struct FormatOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     /// Prints a JSON document, pretty and newline-terminated.
-    func printJSON(_ value: JSONValue) { Console.out(value.pretty) }
+    func printJSON(_ value: JSONValue) { Console.out(utf8: value.prettyUTF8) }
 }

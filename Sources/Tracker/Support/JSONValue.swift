@@ -67,10 +67,13 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
     public var canonicalHash: String { SHA256.hex(canonical) }
 
     /// Indented text for people, keys sorted.
-    public var pretty: String {
+    public var pretty: String { String(decoding: prettyUTF8, as: UTF8.self) }
+
+    /// `pretty` as UTF-8 bytes (for writing large documents without a String copy).
+    public var prettyUTF8: [UInt8] {
         var out = JSONBytes()
         writePretty(into: &out, indent: 0)
-        return out.string
+        return out.bytes
     }
 
     private func write(into out: inout JSONBytes) {
@@ -86,11 +89,11 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
             out.byte(0x5D)
         case .object(let o):
             out.byte(0x7B)  // {
-            for (i, (k, v)) in o.sorted(by: { JSONValue.keyOrder($0.key, $1.key) }).enumerated() {
+            for (i, k) in JSONValue.sortedKeys(o).enumerated() {
                 if i > 0 { out.byte(0x2C) }
                 out.quote(k)
                 out.byte(0x3A)
-                v.write(into: &out)
+                o[k]?.write(into: &out)
             }
             out.byte(0x7D)
         }
@@ -109,13 +112,13 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
             out.byte(0x5D)
         case .object(let o) where !o.isEmpty:
             out.append("{\n")
-            let entries = o.sorted(by: { JSONValue.keyOrder($0.key, $1.key) })
-            for (i, (k, v)) in entries.enumerated() {
+            let keys = JSONValue.sortedKeys(o)
+            for (i, k) in keys.enumerated() {
                 out.spaces(2 * (indent + 1))
                 out.quote(k)
                 out.append(": ")
-                v.writePretty(into: &out, indent: indent + 1)
-                out.append(i + 1 < entries.count ? ",\n" : "\n")
+                o[k]?.writePretty(into: &out, indent: indent + 1)
+                out.append(i + 1 < keys.count ? ",\n" : "\n")
             }
             out.spaces(2 * indent)
             out.byte(0x7D)
@@ -123,7 +126,28 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         }
     }
 
-    static func keyOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    /// Byte order of the UTF-8 forms (stable across platforms and locales).
+    static func keyOrder(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                let n = Swift.min(x.count, y.count)
+                if n > 0, let px = x.baseAddress, let py = y.baseAddress {
+                    let c = memcmp(px, py, n)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
+        if let fast, let result = fast { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Keys in `keyOrder`.
+    static func sortedKeys(_ o: [String: JSONValue]) -> [String] {
+        var keys = Array(o.keys)
+        keys.sort(by: keyOrder)
+        return keys
+    }
 
     /// Shortest text that reads back as the same Double; non-finite values as strings
     /// (JSON has no NaN or Infinity).
@@ -131,7 +155,7 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         if d.isNaN { return "\"NaN\"" }
         if d.isInfinite { return d > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) + ".0" }
-        return "\(d)"
+        return d.description
     }
 
     /// Leaves of the document as dotted paths (`optimizer.lr`; array items as `layers.0.width`).
@@ -178,7 +202,7 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
 struct JSONBytes {
     private(set) var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(4096) }
+    init() { bytes.reserveCapacity(64 * 1024) }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -193,6 +217,17 @@ struct JSONBytes {
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
     mutating func quote(_ s: String) {
         bytes.append(0x22)
+        // Most strings need no escaping: copy them whole.
+        var s = s
+        let plain = s.withUTF8 { u in
+            for b in u where b == 0x22 || b == 0x5C || b < 0x20 { return false }
+            bytes.append(contentsOf: u)
+            return true
+        }
+        if plain {
+            bytes.append(0x22)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 0x22: bytes.append(0x5C); bytes.append(0x22)
