@@ -29,20 +29,26 @@ final class RunDataCache: @unchecked Sendable {
     func series(store: Store, summary: RunSummary, key: String) throws -> (total: Int, points: [ChartSeries.Point]) {
         let id = "\(store.path)|\(summary.run.id)|\(key)", version = RunDataCache.version(summary)
         if let hit = lock.withLock({ series[id] }), hit.version == version { return (hit.total, hit.points) }
-        let all = try store.metricPoints(run: summary.run.id, key: key)
-        let points = ChartData.downsampled(all, points: RunDataCache.buckets * 4)
+        let total: Int, points: [ChartSeries.Point]
+        if let tiled = try store.tiledMetricPoints(run: summary.run.id, key: key) {
+            // A long series: its stored min/max tiles, not every point.
+            (total, points) = (tiled.total, ChartData.downsampled(tiled.points, points: RunDataCache.buckets * 4))
+        } else {
+            let all = try store.metricPoints(run: summary.run.id, key: key)
+            (total, points) = (all.count, ChartData.downsampled(all, points: RunDataCache.buckets * 4))
+        }
         lock.withLock {
             if series.count >= RunDataCache.capacity { series.removeAll() }
-            series[id] = (version, all.count, points)
+            series[id] = (version, total, points)
         }
-        return (all.count, points)
+        return (total, points)
     }
 
     /// The gradient report of a run (norms per tensor and step, verdict).
     func gradients(store: Store, summary: RunSummary) throws -> GradientReport {
         let id = "\(store.path)|\(summary.run.id)", version = RunDataCache.version(summary)
         if let hit = lock.withLock({ grads[id] }), hit.version == version { return hit.report }
-        let report = GradientReport(stats: try store.gradStats(run: summary.run.id))
+        let report = try store.gradientReport(run: summary.run.id)
         lock.withLock {
             if grads.count >= RunDataCache.capacity { grads.removeAll() }
             grads[id] = (version, report)

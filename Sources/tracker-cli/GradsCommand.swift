@@ -15,7 +15,7 @@ struct GradsCommand: ParsableCommand {
     func run() throws {
         let store = try self.store.openExisting()
         let id = try store.resolveRun(runID, includeDeleted: true).id
-        let report = GradientReport(stats: try store.gradStats(run: id))
+        let report = try store.gradientReport(run: id)
         if format == .json { Console.out(report.json.pretty); return }
         guard !report.tensors.isEmpty else { throw TrackerError.invalidArgument("run \(id) has no gradient statistics") }
         let map = TextHeatMap(labels: report.tensors, values: report.norms).render(width: width ?? Console.width)

@@ -26,6 +26,10 @@ struct UICommand: ParsableCommand {
     func run() throws {
         let path = store.path
         guard FileManager.default.fileExists(atPath: path) else { throw TrackerError.databaseMissing(path: path) }
+        // An older file gets the current schema first (the server itself only reads), when it can be written.
+        if FileManager.default.isWritableFile(atPath: path), try Store.upgradeSchema(path: path) {
+            Console.err("tracker ui: upgraded the schema of \(path) to version \(Store.supportedSchemaVersion)")
+        }
         _ = try Store(path: path, readOnly: true)  // fail now on a bad or too-new file, not on the first request
         if !UIServer.isLoopback(host) {
             Console.err("warning: serving \(path) on \(host), reachable from the network, without authentication")

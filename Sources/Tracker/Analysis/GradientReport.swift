@@ -36,33 +36,48 @@ public struct GradientReport: Sendable, Equatable {
         var order: [String] = []
         var seen = Set<String>()
         for g in stats where seen.insert(g.tensor).inserted { order.append(g.tensor) }
-        // Indexed names (`layers.10.weight`) sort by their numbers, so depth reads top to bottom.
-        if order.allSatisfy({ $0.contains(where: \.isNumber) }) { order.sort(by: GradientReport.naturalOrder) }
         let index = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
         let steps = Array(Set(stats.map(\.step))).sorted()
         let column = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ($0.element, $0.offset) })
         var norms = Array(repeating: Array(repeating: Double.nan, count: steps.count), count: order.count)
         for g in stats { if let t = index[g.tensor], let s = column[g.step] { norms[t][s] = g.l2 } }
+        self.init(tensors: order, steps: steps, norms: norms, recordedNaN: stats.contains { $0.l2.isNaN })
+    }
+
+    /// From the norm matrix (`norms[t][s]`, NaN where missing); `recordedNaN` says a stored
+    /// norm itself was NaN (which counts as exploding). Tensors are put in depth order.
+    public init(tensors unordered: [String], steps: [Int], norms unorderedNorms: [[Double]], recordedNaN: Bool) {
+        var order = unordered, norms = unorderedNorms
+        // Indexed names (`layers.10.weight`) sort by their numbers, so depth reads top to bottom.
+        if order.allSatisfy({ $0.contains(where: \.isNumber) }) {
+            let perm = order.indices.sorted { GradientReport.naturalOrder(order[$0], order[$1]) }
+            order = perm.map { unordered[$0] }
+            norms = perm.map { unorderedNorms[$0] }
+        }
+        let index = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         tensors = order
         self.steps = steps
         self.norms = norms
         let weights = order.filter(GradientReport.isWeight)
         firstWeight = weights.first
         lastWeight = weights.count > 1 ? weights.last : nil
-        let finite = norms.joined().filter(\.isFinite)
-        maxNorm = finite.max()
+        var maxNorm: Double?
+        for row in norms { for v in row where v.isFinite && v > (maxNorm ?? -.infinity) { maxNorm = v } }
+        self.maxNorm = maxNorm
         if let f = firstWeight.flatMap({ index[$0] }), let l = lastWeight.flatMap({ index[$0] }) {
             let ratios = zip(norms[f], norms[l]).compactMap { a, b -> Double? in a.isFinite && b.isFinite && b > 0 ? a / b : nil }
             firstLastRatio = GradientReport.median(ratios)
         }
-        let totals = (0..<steps.count).map { s in norms.map { $0[s] }.filter(\.isFinite).reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        var squares = [Double](repeating: 0, count: steps.count)
+        for row in norms { for (s, v) in row.enumerated() where v.isFinite { squares[s] += v * v } }
+        let totals = squares.map { $0.squareRoot() }
         if totals.count >= 4 {
             let tenth = max(1, totals.count / 10)
             if let head = GradientReport.median(Array(totals.prefix(tenth))), let tail = GradientReport.median(Array(totals.suffix(tenth))), head > 0 {
                 growth = tail / head
             }
         }
-        let hasNonFinite = norms.joined().contains { !$0.isFinite && !$0.isNaN } || stats.contains { $0.l2.isNaN }
+        let hasNonFinite = norms.joined().contains { !$0.isFinite && !$0.isNaN } || recordedNaN
         if hasNonFinite || (maxNorm ?? 0) > GradientReport.explodingNorm {
             verdict = .exploding
             reason = hasNonFinite ? "non-finite gradient norms" : "a gradient norm reached \(GradientReport.short(maxNorm ?? 0)) (> 1e3)"

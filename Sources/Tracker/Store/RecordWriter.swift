@@ -48,6 +48,19 @@ final class RecordWriter {
         }
     }
 
+    /// Min/max of one key's points within one tile of `MetricTiles.size` steps.
+    private struct Tile {
+        var keyID: Int64, tile: Int
+        var count = 0, minStep: Int?, min = 0.0, maxStep: Int?, max = 0.0
+
+        @inline(__always) mutating func add(_ p: MetricPoint) {
+            count += 1
+            if p.value.isNaN { return }
+            if minStep == nil || p.value < min { min = p.value; minStep = p.step }
+            if maxStep == nil || p.value > max { max = p.value; maxStep = p.step }
+        }
+    }
+
     func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
         guard !points.isEmpty else { return }
         // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
@@ -55,14 +68,22 @@ final class RecordWriter {
         let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
         // Few keys a batch: a linear scan over a small array beats hashing per point.
         var names: [String] = [], ids: [Int64] = [], summaries: [Summary] = []
+        var open: [Tile] = [], tiles: [Tile] = [], rewritten: [(keyID: Int64, tile: Int)] = []
         var lastKey: String?, lastID: Int64 = -1, slot = -1
         for p in points {
             if p.key != lastKey {
                 if let i = names.firstIndex(of: p.key) { slot = i } else {
                     names.append(p.key); ids.append(try keyID(p.key)); summaries.append(Summary()); slot = names.count - 1
+                    open.append(Tile(keyID: ids[slot], tile: MetricTiles.tile(p.step)))
                 }
                 lastID = ids[slot]; lastKey = p.key
             }
+            let tile = MetricTiles.tile(p.step)
+            if open[slot].tile != tile {
+                if open[slot].count > 0 { tiles.append(open[slot]) }
+                open[slot] = Tile(keyID: lastID, tile: tile)
+            }
+            open[slot].add(p)
             insert.resetKeepingBindings()
             insert.bindInt(runSeq, at: 1)
             insert.bindInt(lastID, at: 2)
@@ -76,6 +97,7 @@ final class RecordWriter {
                 insert.resetKeepingBindings()
                 try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
                            [.optional(p.epoch), p.value.isNaN ? .null : .real(p.value), .real(p.wallTime), .integer(runSeq), .integer(lastID), .int(p.step)])
+                rewritten.append((lastID, tile))
             }
             summaries[slot].add(p)
         }
@@ -100,6 +122,30 @@ final class RecordWriter {
                 s.last.isNaN ? .null : .real(s.last), .optional(s.min), .optional(s.minStep),
                 .optional(s.max), .optional(s.maxStep), .int(s.count), .int(s.nanCount),
             ])
+        }
+        tiles += open.filter { $0.count > 0 }
+        let merge = try db.cached("""
+            INSERT INTO metric_tiles (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
+                count     = count + excluded.count,
+                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
+                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
+                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
+                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END
+            """)
+        for t in tiles {
+            try merge.run([
+                .integer(runSeq), .integer(t.keyID), .int(t.tile), .int(t.count),
+                .optional(t.minStep), t.minStep == nil ? .null : .real(t.min), .optional(t.maxStep), t.maxStep == nil ? .null : .real(t.max),
+            ])
+        }
+        // A point logged again replaced an old value (rare): its tile and its key's summary
+        // (count, extremes) are recomputed from the stored series.
+        var done = Set<String>(), keys = Set<Int64>()
+        for r in rewritten where done.insert("\(r.keyID)/\(r.tile)").inserted {
+            try MetricTiles.recompute(db: db, runSeq: runSeq, keyID: r.keyID, tile: r.tile)
+            if keys.insert(r.keyID).inserted { try Store.recomputeSummaries(db: db, runSeq: runSeq, keyID: r.keyID) }
         }
     }
 

@@ -146,7 +146,7 @@ extension Store {
             let seqs = try db.query("SELECT seq FROM runs WHERE deleted_at IS NOT NULL") { $0.int(0) }
             for seq in seqs {
                 let s: SQLValue = .integer(seq)
-                for table in ["metrics", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints"] {
+                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints"] {
                     try db.run("DELETE FROM \(table) WHERE run_seq = ?", [s])
                 }
                 try db.run("UPDATE runs SET parent_seq = NULL WHERE parent_seq = ?", [s])

@@ -25,6 +25,18 @@ public final class Store {
         }
     }
 
+    /// Applies pending schema migrations to an existing file and nothing else (no run is
+    /// touched); returns whether any was applied. Viewers call this once before opening the
+    /// store read-only.
+    @discardableResult
+    public static func upgradeSchema(path: String) throws -> Bool {
+        let db = try Connection(path: path, mode: .readWrite)
+        let pending = try Migrator.pending(db, Migration.embedded)
+        guard !pending.isEmpty else { return false }
+        try Migrator.migrate(db)
+        return true
+    }
+
     /// The schema version of the file (the highest applied migration).
     public func schemaVersion() throws -> Int {
         try Migrator.appliedMigrations(db).map(\.version).max() ?? 0
@@ -110,6 +122,7 @@ public final class Store {
         try db.transaction(.immediate) {
             let s: SQLValue = .integer(seq), after: SQLValue = .int(afterStep)
             try db.run("DELETE FROM metrics WHERE run_seq = ? AND step > ?", [s, after])
+            try MetricTiles.truncate(db: db, runSeq: seq, afterStep: afterStep)
             try db.run("DELETE FROM grad_stats WHERE run_seq = ? AND step > ?", [s, after])
             try db.run("DELETE FROM layer_stats WHERE run_seq = ? AND step > ?", [s, after])
             try db.run("DELETE FROM bn_stats WHERE run_seq = ? AND step > ?", [s, after])
@@ -127,8 +140,15 @@ public final class Store {
 
     /// Rebuilds `latest_metrics` of one run from its series.
     func recomputeSummaries(runSeq: Int64) throws {
+        try Store.recomputeSummaries(db: db, runSeq: runSeq, keyID: nil)
+    }
+
+    /// Rebuilds `latest_metrics` of one run (one key of it, when given) from its series.
+    static func recomputeSummaries(db: Connection, runSeq: Int64, keyID: Int64?) throws {
         let s: SQLValue = .integer(runSeq)
-        try db.run("DELETE FROM latest_metrics WHERE run_seq = ?", [s])
+        let keyTest = keyID == nil ? "" : " AND key_id = ?"
+        let keyArgs: [SQLValue] = keyID.map { [.integer($0)] } ?? []
+        try db.run("DELETE FROM latest_metrics WHERE run_seq = ?" + keyTest, [s] + keyArgs)
         try db.run("""
             INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
             SELECT m.run_seq, m.key_id, m.step, m.epoch, m.value,
@@ -140,7 +160,7 @@ public final class Store {
                    (SELECT count(*) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id AND value IS NULL)
             FROM metrics m
             WHERE m.run_seq = ? AND m.step = (SELECT max(step) FROM metrics WHERE run_seq = m.run_seq AND key_id = m.key_id)
-            """, [s])
+            """ + (keyID == nil ? "" : " AND m.key_id = ?"), [s] + keyArgs)
     }
 
     func insertParams(_ params: [(String, ParamValue)], runSeq: Int64) throws {
