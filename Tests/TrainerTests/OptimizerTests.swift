@@ -86,6 +86,49 @@ struct OptimizerTests {
         }
     }
 
+    @Test("the C Adam kernel: every element follows the scalar formula exactly, tracked or not, for Adam, Adam+L2 and AdamW")
+    func adamKernelExact() throws {
+        let n = 1_003  // vector blocks and a scalar tail
+        let w0 = (0..<n).map { Float(sin(Double($0))) }, g0 = (0..<n).map { $0 % 11 == 0 ? 0 : Float(cos(Double($0) * 0.7)) * 0.1 }
+        for make in [{ Adam() }, { Adam(weightDecay: 0.1) }, { Adam.adamW(weightDecay: 0.1) }] {
+            let plain = parameter(w0, g0), tracked = parameter(w0, g0)
+            let a = make(), b = make()
+            // Reference: the formula in Float, element by element, no fused multiply-add.
+            var w = w0, m = [Float](repeating: 0, count: n), v = [Float](repeating: 0, count: n)
+            for step in 1...3 {
+                a.step([plain], learningRate: 0.01, trackUpdates: false)
+                b.step([tracked], learningRate: 0.01, trackUpdates: true)
+                let c1 = 1 - pow(Double(a.beta1), Double(step)), c2 = 1 - pow(Double(a.beta2), Double(step))
+                let lr: Float = 0.01
+                let stepSize = Float(Double(lr) / c1), isc2 = Float(1 / c2.squareRoot())
+                let coupled: Float = a.decoupled ? 0 : a.weightDecay, shrink: Float = a.decoupled ? 1 - lr * a.weightDecay : 1
+                var squares = 0.0
+                for i in 0..<n {
+                    let grad = coupled == 0 ? g0[i] : g0[i] + coupled * w[i]
+                    m[i] = a.beta1 * m[i] + (1 - a.beta1) * grad
+                    v[i] = a.beta2 * v[i] + (1 - a.beta2) * (grad * grad)
+                    let denom = v[i].squareRoot() * isc2 + a.epsilon
+                    let old = w[i]
+                    w[i] = shrink * w[i] - stepSize * (m[i] / denom)
+                    squares += Double((w[i] - old) * (w[i] - old))
+                }
+                let plainSame = plain.value.values == w, trackedSame = tracked.value.values == w
+                #expect(plainSame, "step \(step): \(zip(plain.value.values, w).filter { $0 != $1 }.count) elements differ")
+                #expect(trackedSame, "tracking changes nothing, step \(step)")
+                #expect(abs(tracked.lastUpdateSquaredNorm - squares) <= 1e-5 * squares)
+                let moments = try #require(tracked.stepMoments)
+                let direct = Reductions.moments(tracked.gradient.data, count: n)
+                #expect(abs(moments.gradient.sum - direct.sum) < 1e-5)
+                #expect(abs(moments.gradient.sumOfSquares - direct.sumOfSquares) < 1e-5 * direct.sumOfSquares)
+                #expect(moments.gradient.maxAbs == direct.maxAbs && moments.gradient.zeros == direct.zeros)
+                let weights = Reductions.squaresAndSmall(tracked.value.data, count: n, threshold: Adam.nearZeroThreshold)
+                #expect(abs(moments.weightSquares - weights.sumOfSquares) < 1e-5 * weights.sumOfSquares)
+                #expect(moments.weightSmall == weights.small)
+                #expect(plain.stepMoments == nil)
+            }
+        }
+    }
+
     @Test("schedules: constant, step, cosine, warm-up composed with cosine")
     func schedules() {
         #expect(Schedule.constant(0.1).value(at: 1000) == 0.1)

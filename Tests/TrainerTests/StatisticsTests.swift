@@ -9,6 +9,7 @@ struct StatisticsTests {
             spec: .mlp(input: 4, hidden: [16], classes: 3, activation: .relu, normalization: .batch),
             optimizer: .adam(0.01), seed: 1)
         let x = Fixture.tensor(8, 4, seed: 1)
+        let before = trainer.model.parameters.map(\.value.values)
         let result = try trainer.trainStep(inputs: x, labels: [0, 1, 2, 0, 1, 2, 0, 1], statistics: .all)
         let stats = try #require(result.statistics)
         #expect(stats.parameters.map(\.name) == trainer.model.parameters.map(\.name))
@@ -24,6 +25,10 @@ struct StatisticsTests {
             #expect(s.nearZeroFraction == Double(w.filter { abs($0) < 1e-3 }.count) / Double(w.count))
             // Adam's first step moves each weight with a nonzero gradient by about lr.
             #expect(s.updateRatio > 0)
+            let old = before[trainer.model.parameters.firstIndex { $0 === p }!]
+            let update = zip(p.value.values, old).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +).squareRoot()
+            let weightNorm = w.map { $0 * $0 }.reduce(0, +).squareRoot()
+            #expect(abs(s.updateRatio - update / weightNorm) < 1e-5 * s.updateRatio)
         }
         #expect(stats.activations.count == 1 && stats.activations[0].layer == "layers.2")
         #expect(stats.activations[0].statistics.inactiveFraction != nil)

@@ -1,3 +1,4 @@
+import CKernels
 /// The element-wise activations a model spec can name.
 public enum Activation: String, Codable, Sendable, CaseIterable {
     case sigmoid
@@ -39,25 +40,17 @@ public struct ActivationStatistics: Sendable, Equatable {
 
     /// ReLU-family statistics of `output` [batch, width].
     static func relu(kind: String, output: Tensor, scratch: inout [Float]) -> ActivationStatistics {
-        let n = output.count
-        let inactive = Reductions.countOutside(output.data, count: n, low: 0, high: .infinity)
-        let mean = n > 0 ? Reductions.moments(output.data, count: n).sum / Double(n) : 0
-        let width = output.columns, batch = output.rows
-        if scratch.count != width { scratch = [Float](repeating: 0, count: width) }
-        var dead = 0
-        scratch.withUnsafeMutableBufferPointer { alive in
-            let a = alive.baseAddress!
-            a.update(repeating: -.infinity, count: width)
-            for r in 0..<batch {
-                let row = output.data + r * width
-                for c in 0..<width { a[c] = Swift.max(a[c], row[c]) }
-            }
-            for c in 0..<width where a[c] <= 0 { dead += 1 }
+        let n = output.count, width = output.columns, batch = output.rows
+        if scratch.count != 3 * width { scratch = [Float](repeating: 0, count: 3 * width) }
+        var inactive = 0, dead = 0, sum = 0.0
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            // One pass (C, vectorised): inactive count, sum and per-column maximum.
+            tracker_relu_statistics(output.data, batch, width, buffer.baseAddress, &inactive, &sum, &dead)
         }
         return ActivationStatistics(
             kind: kind, inactiveFraction: n > 0 ? Double(inactive) / Double(n) : 0,
             deadUnitFraction: width > 0 ? Double(dead) / Double(width) : 0,
-            saturationFraction: nil, mean: mean)
+            saturationFraction: nil, mean: n > 0 ? sum / Double(n) : 0)
     }
 
     /// Saturation statistics of `output`: the fraction outside (low, high).

@@ -27,6 +27,9 @@ public final class Parameter {
     public let gradient: Tensor
     /// ‖Δvalue‖² of the last optimizer step, when the optimizer was asked to track it.
     public var lastUpdateSquaredNorm: Double = 0
+    /// Gradient and weight moments an optimizer gathered during its last tracked update
+    /// pass (nil when it did not), so per-step statistics need no pass of their own.
+    public var stepMoments: StepMoments?
 
     public init(name: String, role: Role, value: Tensor) {
         self.name = name
@@ -48,4 +51,14 @@ public final class Parameter {
         let p = Parameter(name: prefix + name, role: role, value: value, gradient: gradient)
         return p
     }
+}
+
+/// Moments of a parameter gathered during an optimizer's update pass.
+public struct StepMoments: Sendable, Equatable {
+    /// Of the gradient the step read (before any coupled weight decay).
+    public var gradient: Reductions.Moments
+    /// Sum of squares of the weights after the update, and how many have |w| < `threshold`.
+    public var weightSquares: Double
+    public var weightSmall: Int
+    public var threshold: Float
 }

@@ -10,6 +10,12 @@ public final class Model {
     public let parameters: [Parameter]
     /// Every non-trainable state tensor (`layers.1.running_mean`), in model order.
     public let state: [NamedTensor]
+    /// Every layer with its dotted name (`layers.3`), depth first, without the root.
+    public let namedLayers: [(name: String, layer: any Layer)]
+    /// The layers that report activation or BatchNorm statistics, found once (per-step
+    /// statistics then need no dynamic casts).
+    let activationSources: [(name: String, source: any ActivationStatisticsSource)]
+    let batchNorms: [(name: String, layer: BatchNorm)]
 
     /// Builds `spec`, initialising from `random` (the init stream).
     /// - Throws: `TrainerError.invalidSpec` for an invalid spec.
@@ -20,6 +26,9 @@ public final class Model {
                                  layers: Model.build(spec.expandedLayers(), width: spec.input, random: &random))
         parameters = network.namedParameters()
         state = network.namedState()
+        namedLayers = Array(network.namedLayers().dropFirst())
+        activationSources = namedLayers.compactMap { l in (l.layer as? any ActivationStatisticsSource).map { (l.name, $0) } }
+        batchNorms = namedLayers.compactMap { l in (l.layer as? BatchNorm).map { (l.name, $0) } }
     }
 
     /// Width of the input features.
@@ -37,10 +46,6 @@ public final class Model {
         _ = network.backward(gradOutput, needsInputGradient: false)
     }
 
-    /// Every layer with its dotted name (`layers.3`), depth first, without the root.
-    public var namedLayers: [(name: String, layer: any Layer)] {
-        Array(network.namedLayers().dropFirst())
-    }
 
     private static func build(_ specs: [LayerSpec], width: Int, random: inout RandomStream) throws -> [any Layer] {
         var width = width

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +11,7 @@ import Darwin
 /// decoupled decay (AdamW) `w ← w · (1 − lr · wd)` first. Then
 /// `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`,
 /// `w ← w − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)`.
-/// Slots: `exp_avg` (m) and `exp_avg_sq` (v). The loop runs eight lanes at a time.
+/// Slots: `exp_avg` (m) and `exp_avg_sq` (v). The loop is C (`CKernels`), vectorised.
 public final class Adam: Optimizer {
     public let beta1: Float
     public let beta2: Float
@@ -42,63 +43,36 @@ public final class Adam: Optimizer {
         store.tensor(slot, for: parameter)
     }
 
+    /// |w| below this counts as near zero in the moments gathered while tracking (the
+    /// statistics' default threshold).
+    public static let nearZeroThreshold: Float = StatisticsOptions.all.nearZeroThreshold
+
     public func step(_ parameters: [Parameter], learningRate: Float, trackUpdates: Bool) {
         stepCount += 1
         let t = Double(stepCount)
         let correction1 = 1 - pow(Double(beta1), t), correction2 = 1 - pow(Double(beta2), t)
-        let k = Kernel(
+        var k = tracker_adam_coefficients(
             b1: beta1, c1: 1 - beta1, b2: beta2, c2: 1 - beta2,
-            stepSize: Float(Double(learningRate) / correction1),
-            inverseSqrtCorrection2: Float(1 / correction2.squareRoot()), epsilon: epsilon,
-            coupledDecay: decoupled ? 0 : weightDecay,
+            step_size: Float(Double(learningRate) / correction1),
+            inverse_sqrt_correction2: Float(1 / correction2.squareRoot()), epsilon: epsilon,
+            coupled_decay: decoupled ? 0 : weightDecay,
             shrink: decoupled ? 1 - learningRate * weightDecay : 1)
         for p in parameters {
             let m = slot("exp_avg", for: p).data, v = slot("exp_avg_sq", for: p).data
-            p.lastUpdateSquaredNorm = k.run(
-                w: p.value.data, g: p.gradient.data, m: m, v: v, count: p.value.count, track: trackUpdates)
-        }
-    }
-
-    private struct Kernel {
-        let b1, c1, b2, c2, stepSize, inverseSqrtCorrection2, epsilon, coupledDecay, shrink: Float
-
-        @inline(__always)
-        func lanes<V: SIMD>(_ w: inout V, _ g: V, _ m: inout V, _ v: inout V) -> V where V.Scalar == Float {
-            let grad = coupledDecay == 0 ? g : g + coupledDecay * w
-            m = b1 * m + c1 * grad
-            v = b2 * v + c2 * (grad * grad)
-            let denom = v.squareRoot() * inverseSqrtCorrection2 + epsilon
-            let old = w
-            w = shrink * w - stepSize * (m / denom)
-            return w - old
-        }
-
-        func run(w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>,
-                 m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-                 count n: Int, track: Bool) -> Double {
-            var acc = SIMD8<Float>()
-            var i = 0
-            while i + 8 <= n {
-                var wv = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
-                var mv = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
-                var vv = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
-                let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-                let d = lanes(&wv, gv, &mv, &vv)
-                if track { acc += d * d }
-                UnsafeMutableRawPointer(w + i).storeBytes(of: wv, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(m + i).storeBytes(of: mv, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(v + i).storeBytes(of: vv, as: SIMD8<Float>.self)
-                i += 8
+            guard trackUpdates else {
+                tracker_adam_update(p.value.data, p.gradient.data, m, v, p.value.count, &k, 0, nil)
+                p.lastUpdateSquaredNorm = 0
+                p.stepMoments = nil
+                continue
             }
-            var squared = Double(acc.sum())
-            while i < n {
-                var wv = SIMD2<Float>(w[i], 0), mv = SIMD2<Float>(m[i], 0), vv = SIMD2<Float>(v[i], 0)
-                let d = lanes(&wv, SIMD2<Float>(g[i], 0), &mv, &vv)
-                if track { squared += Double(d[0] * d[0]) }
-                w[i] = wv[0]; m[i] = mv[0]; v[i] = vv[0]
-                i += 1
-            }
-            return track ? squared : 0
+            // One pass updates the weights and gathers everything the step statistics need.
+            var r = tracker_step_moments()
+            tracker_adam_update(p.value.data, p.gradient.data, m, v, p.value.count, &k, Adam.nearZeroThreshold, &r)
+            p.lastUpdateSquaredNorm = r.update_squares
+            p.stepMoments = StepMoments(
+                gradient: Reductions.Moments(sum: r.gradient_sum, sumOfSquares: r.gradient_squares,
+                                             maxAbs: r.gradient_max_abs, zeros: Int(r.gradient_zeros)),
+                weightSquares: r.weight_squares, weightSmall: Int(r.weight_small), threshold: Adam.nearZeroThreshold)
         }
     }
 }

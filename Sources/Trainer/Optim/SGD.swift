@@ -42,6 +42,7 @@ public final class SGD: Optimizer {
                 w[i] -= update
             }
             p.lastUpdateSquaredNorm = squared
+            p.stepMoments = nil
         }
         stepCount += 1
     }

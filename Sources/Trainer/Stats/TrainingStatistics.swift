@@ -76,8 +76,14 @@ extension TrainingStatistics {
     public static func collect(model: Model, options: StatisticsOptions) -> TrainingStatistics {
         let params = model.parameters.map { p -> ParameterStatistics in
             let n = p.value.count
-            let g = Reductions.moments(p.gradient.data, count: n)
-            let w = Reductions.squaresAndSmall(p.value.data, count: n, threshold: options.nearZeroThreshold)
+            let g: Reductions.Moments, w: (sumOfSquares: Double, small: Int)
+            if let fused = p.stepMoments, fused.threshold == options.nearZeroThreshold {
+                // Gathered by the optimizer in its update pass: no extra pass over the tensors.
+                (g, w) = (fused.gradient, (fused.weightSquares, fused.weightSmall))
+            } else {
+                g = Reductions.moments(p.gradient.data, count: n)
+                w = Reductions.squaresAndSmall(p.value.data, count: n, threshold: options.nearZeroThreshold)
+            }
             let count = Double(Swift.max(n, 1))
             let mean = g.sum / count
             let variance = Swift.max(0, g.sumOfSquares / count - mean * mean)
@@ -92,19 +98,18 @@ extension TrainingStatistics {
         }
         var activations: [LayerActivationStatistics] = []
         var norms: [BatchNormStatistics] = []
-        if options.activations || options.batchNorms {
-            for (name, layer) in model.namedLayers {
-                if options.activations, let source = layer as? any ActivationStatisticsSource,
-                   let s = source.activationStatistics() {
-                    activations.append(LayerActivationStatistics(layer: name, statistics: s))
-                }
-                if options.batchNorms, let bn = layer as? BatchNorm {
-                    let w = Double(Swift.max(bn.inputWidth, 1))
-                    norms.append(BatchNormStatistics(
-                        layer: name, runningMean: bn.runningMean.values, runningVariance: bn.runningVariance.values,
-                        meanOfRunningMean: Reductions.moments(bn.runningMean.data, count: bn.inputWidth).sum / w,
-                        meanOfRunningVariance: Reductions.moments(bn.runningVariance.data, count: bn.inputWidth).sum / w))
-                }
+        if options.activations {
+            for (name, source) in model.activationSources {
+                if let s = source.activationStatistics() { activations.append(LayerActivationStatistics(layer: name, statistics: s)) }
+            }
+        }
+        if options.batchNorms {
+            for (name, bn) in model.batchNorms {
+                let w = Double(Swift.max(bn.inputWidth, 1))
+                norms.append(BatchNormStatistics(
+                    layer: name, runningMean: bn.runningMean.values, runningVariance: bn.runningVariance.values,
+                    meanOfRunningMean: Reductions.moments(bn.runningMean.data, count: bn.inputWidth).sum / w,
+                    meanOfRunningVariance: Reductions.moments(bn.runningVariance.data, count: bn.inputWidth).sum / w))
             }
         }
         return TrainingStatistics(parameters: params, activations: activations, batchNorms: norms)

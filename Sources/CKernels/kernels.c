@@ -1,0 +1,112 @@
+#include "CKernels.h"
+#include <stddef.h>
+
+#pragma clang fp contract(off)
+
+static inline float adam_lane(float *w, float g, float *m, float *v, const tracker_adam_coefficients *k) {
+    float grad = k->coupled_decay == 0.0f ? g : g + k->coupled_decay * *w;
+    *m = k->b1 * *m + k->c1 * grad;
+    *v = k->b2 * *v + k->c2 * (grad * grad);
+    float denom = __builtin_sqrtf(*v) * k->inverse_sqrt_correction2 + k->epsilon;
+    float old = *w;
+    *w = k->shrink * *w - k->step_size * (*m / denom);
+    return *w - old;
+}
+
+typedef float f4 __attribute__((ext_vector_type(4)));
+typedef int i4 __attribute__((ext_vector_type(4)));
+typedef float f8 __attribute__((ext_vector_type(8)));
+typedef int i8 __attribute__((ext_vector_type(8)));
+
+// Baseline x86-64 (SSE2): four lanes.
+#define SUFFIX sse
+#define TARGET
+#define VF f4
+#define VI i4
+#define WIDTH 4
+#include "adam_kernels.h"
+#undef SUFFIX
+#undef TARGET
+#undef VF
+#undef VI
+#undef WIDTH
+
+#if defined(__x86_64__)
+// AVX2 (no FMA: every a * b + c stays two roundings): eight lanes, chosen at run time.
+#define SUFFIX avx2
+#define TARGET __attribute__((target("avx2")))
+#define VF f8
+#define VI i8
+#define WIDTH 8
+#include "adam_kernels.h"
+#undef SUFFIX
+#undef TARGET
+#undef VF
+#undef VI
+#undef WIDTH
+
+static int has_avx2(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    return cached;
+}
+#else
+static int has_avx2(void) { return 0; }
+#define adam_plain_avx2 adam_plain_sse
+#define adam_moments_avx2 adam_moments_sse
+#endif
+
+void tracker_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
+                         const tracker_adam_coefficients *k, float small, tracker_step_moments *out) {
+    int avx2 = has_avx2();
+    if (out == NULL) {
+        if (avx2) adam_plain_avx2(w, g, m, v, n, k); else adam_plain_sse(w, g, m, v, n, k);
+        return;
+    }
+    tracker_step_moments r = {0};
+    long i = avx2 ? adam_moments_avx2(w, g, m, v, n, k, small, &r) : adam_moments_sse(w, g, m, v, n, k, small, &r);
+    for (; i < n; i++) {
+        float gi = g[i];
+        float d = adam_lane(&w[i], gi, &m[i], &v[i], k);
+        float wn = w[i];
+        r.gradient_sum += gi;
+        r.gradient_squares += (double)(gi * gi);
+        float ga = __builtin_fabsf(gi);
+        if (ga > r.gradient_max_abs) r.gradient_max_abs = ga;
+        if (gi == 0.0f) r.gradient_zeros += 1;
+        r.weight_squares += (double)(wn * wn);
+        if (__builtin_fabsf(wn) < small) r.weight_small += 1;
+        r.update_squares += (double)(d * d);
+    }
+    *out = r;
+}
+
+void tracker_relu_statistics(const float *restrict y, long rows, long cols, float *restrict scratch,
+                             long *inactive, double *sum, long *dead_columns) {
+    // Per-column maximum, sum and count of outputs <= 0: every inner loop runs along a row,
+    // so it vectorises without reassociating any sum.
+    float *restrict alive = scratch, *restrict colsum = scratch + cols, *restrict coloff = scratch + 2 * cols;
+    for (long c = 0; c < cols; c++) { alive[c] = -__builtin_inff(); colsum[c] = 0; coloff[c] = 0; }
+    for (long r = 0; r < rows; r++) {
+        const float *restrict row = y + r * cols;
+        for (long c = 0; c < cols; c++) {
+            float v = row[c];
+            alive[c] = v > alive[c] ? v : alive[c];
+            colsum[c] += v;
+            coloff[c] += v <= 0.0f ? 1.0f : 0.0f;
+        }
+    }
+    long dead = 0, off = 0;
+    double total = 0;
+    for (long c = 0; c < cols; c++) {
+        dead += alive[c] <= 0.0f;
+        off += (long)coloff[c];
+        total += colsum[c];
+    }
+    *inactive = off;
+    *sum = total;
+    *dead_columns = dead;
+}
