@@ -32,34 +32,19 @@ TARGET static void CAT(adam_plain_, SUFFIX)(float *restrict w, const float *rest
     }
 }
 
-/// The update with the statistics gathered in the same pass. Returns the index of the
-/// first element not handled (the scalar tail is done by the caller).
+/// The update with the statistics: the update loop also sums the squared update (one
+/// more chain), then a second pass over the gradient and the new weights (a short loop
+/// that streams two arrays) sums their moments. Two lean loops beat one fused loop here:
+/// the fused loop's long sqrt/div chains leave too few loads in flight.
 TARGET static long CAT(adam_moments_, SUFFIX)(float *restrict w, const float *restrict g, float *restrict m, float *restrict v,
                                               long n, const tracker_adam_coefficients *k, float small, tracker_step_moments *r) {
     const VF b1 = k->b1, c1 = k->c1, b2 = k->b2, c2 = k->c2, step = k->step_size;
     const VF isc2 = k->inverse_sqrt_correction2, eps = k->epsilon, decay = k->coupled_decay, shrink = k->shrink;
-    const VF tiny = small;
-    const VI magnitude = 0x7FFFFFFF;
-    VF gs = 0, gq = 0, ws = 0, us = 0;
-    VI gm = 0, gz = 0, wz = 0;
-    long i = 0;
-    // The moments of one block: |g| and |w| by clearing sign bits; the largest |g| through
-    // its bit pattern (non-negative floats order like integers, so one integer max).
-#define MOMENTS(gi, wi, wn)                                              \
-    do {                                                                 \
-        VF d = wn - wi;                                                  \
-        VI ga = (VI)gi & magnitude;                                      \
-        gs += gi;                                                        \
-        gq += gi * gi;                                                   \
-        gm = __builtin_elementwise_max(gm, ga);                          \
-        gz -= gi == 0.0f;                                                \
-        ws += wn * wn;                                                   \
-        wz -= (VF)((VI)wn & magnitude) < tiny;                           \
-        us += d * d;                                                     \
-    } while (0)
+    const long vectorized = n - n % WIDTH;
+    VF us = 0;
     if (k->coupled_decay == 0.0f && k->shrink == 1.0f) {
-        // Plain Adam (shrink · w = w and g + 0 · w = g exactly): its own loop, no branch inside.
-        for (; i + WIDTH <= n; i += WIDTH) {
+        // Plain Adam (shrink · w = w and g + 0 · w = g exactly).
+        for (long i = 0; i < vectorized; i += WIDTH) {
             VF gi, wi, mi, vi;
             __builtin_memcpy(&gi, g + i, sizeof gi);
             __builtin_memcpy(&wi, w + i, sizeof wi);
@@ -71,10 +56,11 @@ TARGET static long CAT(adam_moments_, SUFFIX)(float *restrict w, const float *re
             __builtin_memcpy(m + i, &mi, sizeof mi);
             __builtin_memcpy(v + i, &vi, sizeof vi);
             __builtin_memcpy(w + i, &wn, sizeof wn);
-            MOMENTS(gi, wi, wn);
+            VF d = wn - wi;
+            us += d * d;
         }
     } else {
-        for (; i + WIDTH <= n; i += WIDTH) {
+        for (long i = 0; i < vectorized; i += WIDTH) {
             VF gi, wi, mi, vi;
             __builtin_memcpy(&gi, g + i, sizeof gi);
             __builtin_memcpy(&wi, w + i, sizeof wi);
@@ -87,10 +73,27 @@ TARGET static long CAT(adam_moments_, SUFFIX)(float *restrict w, const float *re
             __builtin_memcpy(m + i, &mi, sizeof mi);
             __builtin_memcpy(v + i, &vi, sizeof vi);
             __builtin_memcpy(w + i, &wn, sizeof wn);
-            MOMENTS(gi, wi, wn);
+            VF d = wn - wi;
+            us += d * d;
         }
     }
-#undef MOMENTS
+    // Moments of the gradient and the new weights: |x| by clearing sign bits, the largest
+    // |g| through its bit pattern (non-negative floats order like integers).
+    const VF tiny = small;
+    const VI magnitude = 0x7FFFFFFF;
+    VF gs = 0, gq = 0, ws = 0;
+    VI gm = 0, gz = 0, wz = 0;
+    for (long i = 0; i < vectorized; i += WIDTH) {
+        VF gi, wn;
+        __builtin_memcpy(&gi, g + i, sizeof gi);
+        __builtin_memcpy(&wn, w + i, sizeof wn);
+        gs += gi;
+        gq += gi * gi;
+        gm = __builtin_elementwise_max(gm, (VI)gi & magnitude);
+        gz -= gi == 0.0f;
+        ws += wn * wn;
+        wz -= (VF)((VI)wn & magnitude) < tiny;
+    }
     float sum = 0, sq = 0, mx = 0, wsq = 0, usq = 0;
     long zeros = 0, wsmall = 0;
     int mxbits = 0;
@@ -101,7 +104,7 @@ TARGET static long CAT(adam_moments_, SUFFIX)(float *restrict w, const float *re
     __builtin_memcpy(&mx, &mxbits, sizeof mx);
     r->gradient_sum = sum; r->gradient_squares = sq; r->gradient_max_abs = mx; r->gradient_zeros = zeros;
     r->weight_squares = wsq; r->weight_small = wsmall; r->update_squares = usq;
-    return i;
+    return vectorized;
 }
 
 #undef CAT
