@@ -80,7 +80,7 @@ TARGET static long CAT(adam_moments_, SUFFIX)(float *restrict w, const float *re
     // Moments of the gradient and the new weights: |x| by clearing sign bits, the largest
     // |g| through its bit pattern (non-negative floats order like integers).
     const VF tiny = small;
-    const VI magnitude = 0x7FFFFFFF;
+    const VI magnitude = 0x7FFFFFFF, infinity = 0x7F800000;
     VF gs = 0, gq = 0, ws = 0;
     VI gm = 0, gz = 0, wz = 0;
     for (long i = 0; i < vectorized; i += WIDTH) {
@@ -89,7 +89,8 @@ TARGET static long CAT(adam_moments_, SUFFIX)(float *restrict w, const float *re
         __builtin_memcpy(&wn, w + i, sizeof wn);
         gs += gi;
         gq += gi * gi;
-        gm = __builtin_elementwise_max(gm, (VI)gi & magnitude);
+        VI ga = (VI)gi & magnitude;
+        gm = __builtin_elementwise_max(gm, ga & (ga <= infinity));  // NaN lanes count as 0, as in the scalar tail
         gz -= gi == 0.0f;
         ws += wn * wn;
         wz -= (VF)((VI)wn & magnitude) < tiny;

@@ -46,12 +46,14 @@ typedef int i8 __attribute__((ext_vector_type(8)));
 #undef WIDTH
 
 static int has_avx2(void) {
-    static int cached = -1;
-    if (cached < 0) {
+    static _Atomic int cached = -1;  // benign race: every thread computes the same answer
+    int value = cached;
+    if (value < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+        value = __builtin_cpu_supports("avx2") ? 1 : 0;
+        cached = value;
     }
-    return cached;
+    return value;
 }
 #else
 static int has_avx2(void) { return 0; }

@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// One client connection: reads HTTP/1.1 requests, answers each through the app, keeps the
@@ -9,6 +11,8 @@ import Glibc
 struct HTTPConnection {
     let fd: Int32
     let app: UIApp
+    /// Whether the server is stopping (checked between requests).
+    var isStopped: () -> Bool = { false }
 
     /// The largest request head (request line and headers) accepted.
     static let maxHead = 64 * 1024
@@ -19,17 +23,17 @@ struct HTTPConnection {
     func serve() {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(4096)
-        while true {
+        while !isStopped() {
             guard let head = readHead(&buffer) else { return }
             guard let request = HTTPRequestHead(parsing: head) else {
                 write(status: 400, body: .text("malformed HTTP request", status: 400), head: false, keepAlive: false)
                 return
             }
             let keepAlive = request.keepAlive
-            if request.chunked || (request.contentLength ?? 0) > 0 {
+            if request.hasTransferEncoding || (request.contentLength ?? 0) > 0 {
                 // The UI only reads, so a body is never needed: a small one on a GET is skipped,
-                // anything else ends the connection.
-                guard request.isRead, !request.chunked, let length = request.contentLength, length <= HTTPConnection.maxIgnoredBody,
+                // anything else (or any transfer coding) ends the connection.
+                guard request.isRead, !request.hasTransferEncoding, let length = request.contentLength, length <= HTTPConnection.maxIgnoredBody,
                       discard(length, from: &buffer) else {
                     respond(request, .text("the tracker UI is read-only: only GET is answered", status: request.isRead ? 413 : 405), keepAlive: false)
                     return
@@ -77,7 +81,8 @@ struct HTTPConnection {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         var drained = 0
-        while drained < 1 << 20 {
+        let deadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+        while drained < 1 << 20, DispatchTime.now().uptimeNanoseconds < deadline {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 { drained += n } else if n < 0 && errno == EINTR { continue } else { break }
         }
@@ -135,7 +140,10 @@ struct HTTPConnection {
         if !head { bytes += r.body }
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return send(fd, base + sent, raw.count - sent, SocketPlatform.sendFlags)
+            }
             if n > 0 { sent += n; continue }
             if n < 0 && errno == EINTR { continue }
             return false
@@ -183,13 +191,21 @@ struct HTTPRequestHead: Equatable {
         while let line = lines.next() {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let name = line[..<colon].lowercased()
-            guard !name.isEmpty, !name.contains(" ") else { return nil }
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPRequestHead.isTokenByte) else { return nil }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers[name] = headers[name].map { $0 + ", " + value } ?? value
         }
     }
 
     var isRead: Bool { method == "GET" || method == "HEAD" }
+
+    /// RFC 9110 token characters (header names).
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
+    }
 
     /// HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 only when asked.
     var keepAlive: Bool {
@@ -198,11 +214,13 @@ struct HTTPRequestHead: Equatable {
         return !connection.contains("close")
     }
 
-    /// The declared body length (nil when absent; a malformed value counts as too large).
+    /// The declared body length (nil when absent; anything but plain digits counts as too large).
     var contentLength: Int? {
         guard let v = headers["content-length"] else { return nil }
+        guard !v.isEmpty, v.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return Int.max }
         return Int(v) ?? Int.max
     }
 
-    var chunked: Bool { headers["transfer-encoding"]?.lowercased().contains("chunked") ?? false }
+    /// Any Transfer-Encoding (chunked or not): the body's length is then not known up front.
+    var hasTransferEncoding: Bool { headers["transfer-encoding"] != nil }
 }

@@ -1,7 +1,30 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
+
+/// Socket constants that differ between Glibc and Darwin.
+enum SocketPlatform {
+    #if canImport(Glibc)
+    static let stream = Int32(SOCK_STREAM.rawValue)
+    /// `send` flags: no SIGPIPE when the client has gone.
+    static let sendFlags = Int32(MSG_NOSIGNAL)
+    #else
+    static let stream = SOCK_STREAM
+    static let sendFlags: Int32 = 0  // SO_NOSIGPIPE is set on each socket instead
+    #endif
+
+    /// Close-on-exec, and on Darwin no SIGPIPE, for a new socket.
+    static func prepare(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        #if canImport(Darwin)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+    }
+}
 
 /// Serves a `UIApp` over HTTP/1.1 on POSIX sockets, one thread a connection.
 ///
@@ -36,10 +59,11 @@ public struct UIServer: Sendable {
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let listener = try Listener(host: host, port: port)
         let app = self.app
-        await withTaskCancellationHandler {
+        try await withTaskCancellationHandler {
             let done = listener.start(app: app)
             await onRunning(listener.port)
             await done.wait()
+            if let failure = listener.failure { throw failure }
         } onCancel: {
             listener.stop()
         }
@@ -65,8 +89,9 @@ final class Listener: @unchecked Sendable {
         var h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if h.lowercased() == "localhost" { h = "127.0.0.1" }
         let v6 = h.contains(":")
-        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(v6 ? AF_INET6 : AF_INET, SocketPlatform.stream, 0)
         guard fd >= 0 else { throw UIServerError(message: "cannot open a socket: \(String(cString: strerror(errno)))") }
+        SocketPlatform.prepare(fd)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var bound: Int32 = -1
@@ -117,49 +142,97 @@ final class Listener: @unchecked Sendable {
         return finished
     }
 
-    /// Stops accepting (open connections finish their current request).
+    /// Stops accepting and ends open connections (a request being answered completes;
+    /// idle keep-alive connections close at once).
     func stop() {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        shutdown(fd, Int32(SHUT_RDWR))  // wakes the blocked accept
+        for c in clients { shutdown(c, Int32(SHUT_RDWR)) }  // wakes their blocked reads
     }
 
-    private var isStopped: Bool {
+    /// Why accepting ended, when it was not `stop()`.
+    var failure: UIServerError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return acceptError
+    }
+
+    var isStopped: Bool {
         lock.lock()
         defer { lock.unlock() }
         return stopped
     }
 
+    private var clients = Set<Int32>()
+    private var acceptError: UIServerError?
+
+    /// Registers a connection unless the server is stopping.
+    private func register(_ client: Int32) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return false }
+        clients.insert(client)
+        return true
+    }
+
+    private func unregister(_ client: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        clients.remove(client)
+    }
+
+    /// Accepts until stopped. Waits with `poll` in short slices, so a stop is noticed on
+    /// every platform (closing or shutting down a listening socket does not wake `accept`
+    /// everywhere); the listening socket is closed only here, after the loop.
     private func acceptLoop(app: UIApp) {
         defer { close(fd) }
         while !isStopped {
-            slots.wait()
+            guard slots.wait(timeout: .now() + .milliseconds(250)) == .success else { continue }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, 250)
+            if ready <= 0 {
+                slots.signal()
+                if ready < 0 && errno != EINTR { fail("poll failed: \(String(cString: strerror(errno)))"); return }
+                continue
+            }
             let client = accept(fd, nil, nil)
             if client < 0 {
                 slots.signal()
-                if isStopped { return }
-                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EINTR || errno == ECONNABORTED || errno == EAGAIN || errno == EWOULDBLOCK { continue }
                 if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { usleep(50_000); continue }
+                fail("accept failed: \(String(cString: strerror(errno)))")
                 return
             }
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            SocketPlatform.prepare(client)
+            guard register(client) else {
+                close(client)
+                slots.signal()
+                return
+            }
             var timeout = timeval(tv_sec: UIServer.idleTimeout, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             var yes: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
             let slots = self.slots
-            let thread = Thread {
-                let connection = HTTPConnection(fd: client, app: app)
+            let thread = Thread { [self] in
+                let connection = HTTPConnection(fd: client, app: app, isStopped: { [self] in isStopped })
                 connection.serve()
+                unregister(client)
                 connection.closeGracefully()
                 slots.signal()
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
+    }
+
+    private func fail(_ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        acceptError = UIServerError(message: message)
     }
 }
 

@@ -27,7 +27,8 @@ struct UICommand: ParsableCommand {
         let path = store.path
         guard FileManager.default.fileExists(atPath: path) else { throw TrackerError.databaseMissing(path: path) }
         // An older file gets the current schema first (the server itself only reads), when it can be written.
-        if FileManager.default.isWritableFile(atPath: path), try Store.upgradeSchema(path: path) {
+        // Best effort: a file that cannot be written is served as it is (charts then read every point).
+        if FileManager.default.isWritableFile(atPath: path), (try? Store.upgradeSchema(path: path)) == true {
             Console.err("tracker ui: upgraded the schema of \(path) to version \(Store.supportedSchemaVersion)")
         }
         _ = try Store(path: path, readOnly: true)  // fail now on a bad or too-new file, not on the first request

@@ -101,4 +101,26 @@ struct MetricTilesTests {
         try store.db.run("DELETE FROM metric_tiles WHERE tile % 2 = 0")
         #expect(try store.tiledMetricPoints(run: rec.runID, key: "loss") == nil)
     }
+
+    @Test("a file from before migration 2 opens read-only (series read point by point) and is upgraded by a writer")
+    func olderFile() throws {
+        let tmp = TempDir()
+        let path = tmp.path("v1.db")
+        var runID = ""
+        do {
+            let store = try Store(path: path)
+            let rec = try store.startRun(sampleStart(), batchSize: 100_000)
+            rec.log(points: (0..<600_000).map { MetricPoint(key: "loss", step: $0, epoch: nil, value: Double($0 % 1000), wallTime: 0) })
+            try rec.finish(.finished)
+            runID = rec.runID
+            // As a version-1 file: no tiles table, migration 2 not recorded.
+            try store.db.execute("DROP TABLE metric_tiles; DELETE FROM schema_migrations WHERE version = 2")
+        }
+        let viewer = try Store(path: path, readOnly: true)
+        #expect(try viewer.tiledMetricPoints(run: runID, key: "loss") == nil)
+        #expect(try viewer.metricPoints(run: runID, key: "loss").count == 600_000)
+        #expect(try Store.upgradeSchema(path: path))
+        #expect(try Store.upgradeSchema(path: path) == false)
+        #expect(try Store(path: path, readOnly: true).schemaVersion() == Store.supportedSchemaVersion)
+    }
 }

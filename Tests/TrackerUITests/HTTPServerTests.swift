@@ -1,6 +1,15 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+private let noSignal = Int32(MSG_NOSIGNAL)
+private func sendBytes(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Glibc.send(fd, p, n, noSignal) }
+private func closeSocket(_ fd: Int32) { _ = Glibc.close(fd) }
+#elseif canImport(Darwin)
+import Darwin
+private let streamSocket = SOCK_STREAM
+private func sendBytes(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { Darwin.send(fd, p, n, 0) }
+private func closeSocket(_ fd: Int32) { _ = Darwin.close(fd) }
 #endif
 import Testing
 import TrackerUI
@@ -66,6 +75,14 @@ struct HTTPServerTests {
         #expect(try small.response().status == 200, "a small body on a GET is skipped")
         #expect(try small.response().status == 200, "and the next request on the connection is read")
 
+        for bad in ["Content-Length: -5", "Content-Length: +5", "Transfer-Encoding: gzip"] {
+            let c = try RawClient(port: f.port)
+            defer { c.close() }
+            try c.send("GET / HTTP/1.1\r\n\(bad)\r\n\r\nhello")
+            let r = try c.response()
+            #expect(r.status == 413 && r.headers["connection"] == "close", "\(bad)")
+        }
+
         let chunked = try RawClient(port: f.port)
         defer { chunked.close() }
         try chunked.send("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
@@ -85,11 +102,12 @@ struct HTTPServerTests {
         }
         #expect(port > 0)
         let c = try RawClient(port: port)
-        try c.send("GET /api/experiments HTTP/1.1\r\nConnection: close\r\n\r\n")
+        try c.send("GET /api/experiments HTTP/1.1\r\n\r\n")
         #expect(try c.response().status == 200)
-        c.close()
         task.cancel()
         try await task.value
+        #expect(try c.readToEnd().isEmpty, "an idle keep-alive connection is closed when the server stops")
+        c.close()
         #expect(throws: (any Error).self) { try RawClient(port: port) }
     }
 }
@@ -107,14 +125,14 @@ final class RawClient {
     private var buffer: [UInt8] = []
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = socket(AF_INET, streamSocket, 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = UInt16(port).bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard ok == 0 else {
-            Glibc.close(fd)
+            closeSocket(fd)
             throw ClientError.refused
         }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
@@ -127,7 +145,7 @@ final class RawClient {
         let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { sendBytes(fd, $0.baseAddress! + sent, $0.count - sent) }
             guard n > 0 else { throw ClientError.closed }
             sent += n
         }
@@ -172,7 +190,7 @@ final class RawClient {
         return buffer
     }
 
-    func close() { Glibc.close(fd) }
+    func close() { closeSocket(fd) }
 }
 
 actor Bound {

@@ -5,7 +5,8 @@
 /// `sqrtf` call per lane (with an errno check), which made the Adam update 3x slower than
 /// the memory traffic allows. Compiled with -O3, -fno-math-errno and -ffp-contract=off:
 /// every element sees exactly the IEEE operations the formulas name (no fused multiply-add),
-/// so results do not depend on the vector width.
+/// so updated weights do not depend on the vector width. Statistics are summed in 4 or 8
+/// lanes (SSE or AVX2), so their last bits may differ between machines.
 
 /// Adam/AdamW coefficients of one step (see Adam.swift).
 typedef struct {

@@ -40,9 +40,14 @@ enum Migrator {
         }
     }
 
-    /// Checks a database opened read-only: it must be fully migrated by a binary that knows its schema.
+    /// Migrations that only add what readers can do without (version 2: metric tiles, which
+    /// charts fall back from): a read-only viewer accepts a file that lacks them.
+    static let optionalForReaders: Set<Int> = [2]
+
+    /// Checks a database opened read-only: it must be migrated by a binary that knows its
+    /// schema, up to the migrations readers can do without.
     static func verify(_ db: Connection, migrations: [Migration] = Migration.embedded) throws {
-        let missing = try pending(db, migrations)
+        let missing = try pending(db, migrations).filter { !optionalForReaders.contains($0.version) }
         if let first = missing.first {
             throw TrackerError.storage("the database '\(db.path)' lacks migration \(first.version) (\(first.name)); open it once with a read-write command (for example `tracker runs`) to upgrade it.")
         }

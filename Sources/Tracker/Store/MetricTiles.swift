@@ -13,7 +13,7 @@ enum MetricTiles {
 
     /// Rebuilds one tile of one key from the stored points (removes it when they are gone).
     static func recompute(db: Connection, runSeq: Int64, keyID: Int64, tile: Int) throws {
-        let lo = tile << shift, hi = lo + size - 1
+        let lo = tile << shift, hi = lo | (size - 1)
         let args: [SQLValue] = [.integer(runSeq), .integer(keyID), .int(tile), .int(lo), .int(hi)]
         try db.run("DELETE FROM metric_tiles WHERE run_seq = ?1 AND key_id = ?2 AND tile = ?3", Array(args.prefix(3)))
         try db.run("""
@@ -24,7 +24,7 @@ enum MetricTiles {
                    (SELECT step FROM metrics WHERE run_seq = ?1 AND key_id = ?2 AND step BETWEEN ?4 AND ?5 AND value IS NOT NULL ORDER BY value DESC, step ASC LIMIT 1),
                    max(value)
             FROM metrics WHERE run_seq = ?1 AND key_id = ?2 AND step BETWEEN ?4 AND ?5
-            HAVING count(*) > 0
+            GROUP BY run_seq
             """, args)
     }
 

@@ -47,6 +47,7 @@ extension Trainer {
         for (entry, buffer) in zip(expected, scratch) { entry.tensor.assign(from: buffer) }
         optimizer.stepCount = Int(stepWords[0])
         random = streams
+        for p in model.parameters { p.stepMoments = nil }  // gathered before the load: stale
     }
 
     /// The state as a versioned byte payload (see `StateDict.serialized()`).
