@@ -51,7 +51,7 @@ let package = Package(
             ],
             swiftSettings: optimized),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
         .testTarget(name: "CLITests", dependencies: ["tracker-cli", "Tracker", "Trainer"]),
         .testTarget(name: "TrackerUITests", dependencies: ["TrackerUI", "Tracker", "Trainer"]),
     ],

@@ -1,5 +1,7 @@
 #include "CKernels.h"
 #include <stddef.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #pragma clang fp contract(off)
 
@@ -61,8 +63,9 @@ static int has_avx2(void) { return 0; }
 #define adam_moments_avx2 adam_moments_sse
 #endif
 
-void tracker_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
-                         const tracker_adam_coefficients *k, float small, tracker_step_moments *out) {
+/// One thread's share of an update: the vector kernels, then the scalar tail.
+static void adam_range(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
+                       const tracker_adam_coefficients *k, float small, tracker_step_moments *out) {
     int avx2 = has_avx2();
     if (out == NULL) {
         if (avx2) adam_plain_avx2(w, g, m, v, n, k); else adam_plain_sse(w, g, m, v, n, k);
@@ -84,6 +87,93 @@ void tracker_adam_update(float *restrict w, const float *restrict g, float *rest
         r.update_squares += (double)(d * d);
     }
     *out = r;
+}
+
+// A second thread for large tensors: the elements are independent, so the weights are the
+// same however the work is split; the moments are combined in a fixed order (first half,
+// then second), so they are deterministic for a given thread count.
+typedef struct {
+    float *w; const float *g; float *m, *v; long n;
+    const tracker_adam_coefficients *k; float small; int moments;
+    tracker_step_moments r;
+} adam_job;
+
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
+static adam_job *helper_job;
+static _Atomic int helper_done;
+static int helper_started;
+static _Atomic int kernel_threads = 1;
+static _Atomic int helper_busy;  // one caller at a time may use the helper; others run alone
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    for (;;) {
+        pthread_mutex_lock(&helper_lock);
+        while (helper_job == NULL) pthread_cond_wait(&helper_wake, &helper_lock);
+        adam_job *job = helper_job;
+        helper_job = NULL;
+        pthread_mutex_unlock(&helper_lock);
+        adam_range(job->w, job->g, job->m, job->v, job->n, job->k, job->small, job->moments ? &job->r : NULL);
+        atomic_store_explicit(&helper_done, 1, memory_order_release);
+    }
+    return NULL;
+}
+
+void tracker_kernels_set_threads(int threads) { kernel_threads = threads < 1 ? 1 : threads; }
+
+static void add_moments(tracker_step_moments *a, const tracker_step_moments *b) {
+    a->gradient_sum += b->gradient_sum;
+    a->gradient_squares += b->gradient_squares;
+    if (b->gradient_max_abs > a->gradient_max_abs) a->gradient_max_abs = b->gradient_max_abs;
+    a->gradient_zeros += b->gradient_zeros;
+    a->weight_squares += b->weight_squares;
+    a->weight_small += b->weight_small;
+    a->update_squares += b->update_squares;
+}
+
+void tracker_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
+                         const tracker_adam_coefficients *k, float small, tracker_step_moments *out) {
+    enum { SPLIT_MIN = 1 << 16 };
+    if (kernel_threads < 2 || n < SPLIT_MIN) {
+        adam_range(w, g, m, v, n, k, small, out);
+        return;
+    }
+    pthread_mutex_lock(&helper_lock);
+    if (!helper_started) {
+        pthread_t thread;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        helper_started = pthread_create(&thread, &attr, helper_main, NULL) == 0 ? 1 : -1;
+        pthread_attr_destroy(&attr);
+    }
+    int usable = helper_started == 1;
+    pthread_mutex_unlock(&helper_lock);
+    int idle = 0;
+    if (!usable || !atomic_compare_exchange_strong(&helper_busy, &idle, 1)) {
+        adam_range(w, g, m, v, n, k, small, out);
+        return;
+    }
+    long half = (n / 2) & ~(long)63;
+    adam_job job = { w + half, g + half, m + half, v + half, n - half, k, small, out != NULL, {0} };
+    atomic_store_explicit(&helper_done, 0, memory_order_relaxed);
+    pthread_mutex_lock(&helper_lock);
+    helper_job = &job;
+    pthread_cond_signal(&helper_wake);
+    pthread_mutex_unlock(&helper_lock);
+    tracker_step_moments first = {0};
+    adam_range(w, g, m, v, half, k, small, out ? &first : NULL);
+    while (!atomic_load_explicit(&helper_done, memory_order_acquire)) {
+#if defined(__x86_64__)
+        __builtin_ia32_pause();
+#endif
+    }
+    atomic_store(&helper_busy, 0);
+    if (out) {
+        add_moments(&first, &job.r);
+        *out = first;
+    }
 }
 
 void tracker_relu_statistics(const float *restrict y, long rows, long cols, float *restrict scratch,

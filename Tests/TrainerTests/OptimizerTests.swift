@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Trainer
 
@@ -126,6 +127,29 @@ struct OptimizerTests {
                 #expect(moments.weightSmall == weights.small)
                 #expect(plain.stepMoments == nil)
             }
+        }
+    }
+
+    @Test("a large Adam update split over two threads gives the same weights as one thread, and the same moments")
+    func adamTwoThreads() throws {
+        let n = 150_001  // above the split threshold, odd
+        let w0 = (0..<n).map { Float(sin(Double($0) * 0.01)) }, g0 = (0..<n).map { Float(cos(Double($0) * 0.3)) * 0.01 }
+        let one = parameter(w0, g0), two = parameter(w0, g0)
+        let a = Adam(), b = Adam()
+        defer { tracker_kernels_set_threads(Int32(BLAS.threads)) }
+        for _ in 0..<3 {
+            tracker_kernels_set_threads(1)
+            a.step([one], learningRate: 0.01, trackUpdates: true)
+            tracker_kernels_set_threads(2)
+            b.step([two], learningRate: 0.01, trackUpdates: true)
+            let same = one.value.values == two.value.values
+            #expect(same, "weights differ between one and two threads")
+            let x = try #require(one.stepMoments), y = try #require(two.stepMoments)
+            #expect(x.gradient.zeros == y.gradient.zeros && x.weightSmall == y.weightSmall && x.gradient.maxAbs == y.gradient.maxAbs)
+            #expect(abs(x.gradient.sum - y.gradient.sum) <= 1e-6 * max(1, abs(x.gradient.sum)))
+            #expect(abs(x.weightSquares - y.weightSquares) <= 1e-5 * x.weightSquares)
+            // Float lanes summing ~20,000 terms each: agreement to about 1e-4, as with the true value.
+            #expect(abs(one.lastUpdateSquaredNorm - two.lastUpdateSquaredNorm) <= 1e-3 * one.lastUpdateSquaredNorm)
         }
     }
 

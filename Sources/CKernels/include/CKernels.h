@@ -30,6 +30,10 @@ typedef struct {
 void tracker_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
                          const tracker_adam_coefficients *k, float small, tracker_step_moments *moments);
 
+/// Threads the element-wise kernels may use (the BLAS thread count; 1 keeps them on the
+/// calling thread). Large Adam updates are then split in two halves.
+void tracker_kernels_set_threads(int threads);
+
 /// ReLU-family statistics of `rows` x `cols` outputs `y` in one pass: how many are <= 0,
 /// their sum, and how many columns are <= 0 in every row (`scratch` holds 3 x `cols` floats;
 /// counts are exact below 2^24 rows).

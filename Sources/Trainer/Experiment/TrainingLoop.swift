@@ -29,7 +29,7 @@ final class TrainingLoop {
         self.recorder = recorder
         self.progress = progress
         self.interrupt = interrupt
-        openblas_set_num_threads(Int32(planned.config.threads))
+        BLAS.setThreads(planned.config.threads)
         let c = planned.config
         var streams = RandomStreams(seed: c.seed)
         let model = try Model(spec: c.model, random: &streams.initialization)

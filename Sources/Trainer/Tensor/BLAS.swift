@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// Thin wrappers over OpenBLAS for the matrix products the layers need.
 ///
@@ -8,6 +9,7 @@ public enum BLAS {
     /// Sets the number of OpenBLAS threads (PyTorch's `torch.set_num_threads` equivalent).
     public static func setThreads(_ count: Int) {
         openblas_set_num_threads(Int32(Swift.max(1, count)))
+        tracker_kernels_set_threads(Int32(Swift.max(1, count)))  // the C element-wise kernels follow
     }
 
     /// The number of OpenBLAS threads in use.
