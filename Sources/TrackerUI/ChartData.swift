@@ -47,12 +47,8 @@ enum ChartData {
         return out
     }
 
-    /// The JSON points of a downsampled series: at most `points` of them (4 at least: first,
+    /// The points of a downsampled series: at most `points` of them (4 at least: first,
     /// min, max and last of a bucket), so spikes survive; all of them when `points` is 0.
-    static func downsampled(_ points: [MetricPoint], points limit: Int) -> [ChartSeries.Point] {
-        downsampled(points.map { ChartSeries.Point(x: Double($0.step), y: $0.value) }, points: limit)
-    }
-
     static func downsampled(_ all: [ChartSeries.Point], points limit: Int) -> [ChartSeries.Point] {
         guard let first = all.first, let last = all.last, limit > 0 else { return all }
         return Downsample.minMax(all, buckets: max(1, limit / 4), xRange: (first.x, last.x))

@@ -26,7 +26,7 @@ struct HTTPConnection {
         while !isStopped() {
             guard let head = readHead(&buffer) else { return }
             guard let request = HTTPRequestHead(parsing: head) else {
-                write(status: 400, body: .text("malformed HTTP request", status: 400), head: false, keepAlive: false)
+                write(.text("malformed HTTP request", status: 400), head: false, keepAlive: false)
                 return
             }
             let keepAlive = request.keepAlive
@@ -51,7 +51,7 @@ struct HTTPConnection {
 
     @discardableResult
     private func respond(_ request: HTTPRequestHead, _ answer: UIResponse, keepAlive: Bool) -> Bool {
-        write(status: answer.status, body: answer, head: request.method == "HEAD", keepAlive: keepAlive)
+        write(answer, head: request.method == "HEAD", keepAlive: keepAlive)
     }
 
     /// Reads until a blank line ends the head; the bytes after it stay in `buffer`.
@@ -64,7 +64,7 @@ struct HTTPConnection {
                 return head
             }
             if buffer.count > HTTPConnection.maxHead {
-                write(status: 431, body: .text("request head too large", status: 431), head: false, keepAlive: false)
+                write(.text("request head too large", status: 431), head: false, keepAlive: false)
                 return nil
             }
             searchFrom = max(0, buffer.count - 3)
@@ -128,8 +128,8 @@ struct HTTPConnection {
 
     /// Sends a whole response; false when the client went away.
     @discardableResult
-    private func write(status: Int, body r: UIResponse, head: Bool, keepAlive: Bool) -> Bool {
-        var text = "HTTP/1.1 \(status) \(HTTPConnection.phrase(status))\r\n"
+    private func write(_ r: UIResponse, head: Bool, keepAlive: Bool) -> Bool {
+        var text = "HTTP/1.1 \(r.status) \(HTTPConnection.phrase(r.status))\r\n"
         text += "Content-Type: \(HTTPConnection.clean(r.contentType))\r\n"
         text += "Content-Length: \(r.body.count)\r\n"
         text += "Cache-Control: no-store\r\n"

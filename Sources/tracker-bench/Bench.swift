@@ -21,3 +21,10 @@ struct Bench: ParsableCommand {
         }
     }
 }
+
+/// The median of measurements (the mean of the middle two for an even count; NaN for none).
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    guard !s.isEmpty else { return .nan }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}

@@ -49,9 +49,3 @@ struct IngestBench: ParsableCommand {
         print("for scale (FACTS.md, same machine kind): MLflow log_batch ~7,000 points/s -> \(String(format: "%.0f", a / 7000))x")
     }
 }
-
-func median(_ v: [Double]) -> Double {
-    let s = v.sorted()
-    guard !s.isEmpty else { return .nan }
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}

@@ -42,8 +42,8 @@ struct TrainBench: ParsableCommand {
         for name in wanted {
             switch name {
             case "A", "C":
-                ours[name] = try median(measure(name, inputs: inputs, labels: labels,
-                                                epochs: epochs, statsOn: { _ in false }).dropFirst())
+                ours[name] = try median(Array(measure(name, inputs: inputs, labels: labels,
+                                                epochs: epochs, statsOn: { _ in false }).dropFirst()))
                 if !skipPeer, let r = runPeer(model: name == "A" ? "A" : "C_sigmoid") { peer[name] = r }
             case "A+stats":
                 // Statistics alternate on and off every few steps within the same epochs, so the
@@ -70,13 +70,6 @@ struct TrainBench: ParsableCommand {
         if let a = ours["A"], let p = peer["A"] { print("  bar A ≥ 1.3×: \(a / p >= 1.3 ? "met" : "NOT met")") }
         if let c = ours["C"], let p = peer["C"] { print("  bar C ≥ 3×: \(c / p >= 3 ? "met" : "NOT met")") }
         if let o = overhead { print("  bar statistics ≤ 5% slower: \(o.off / o.on - 1 <= 0.05 ? "met" : "NOT met")") }
-    }
-
-    private func median(_ values: ArraySlice<Double>) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// Model A with statistics toggled every `segment` steps after a warm-up epoch: samples/s
@@ -118,7 +111,7 @@ struct TrainBench: ParsableCommand {
             }
             print(String(format: "A+stats epoch %d: %d segment pairs so far", epoch, ratios.count))
         }
-        let ratio = median(ratios[...]), off = 1 / median(offSeconds[...])
+        let ratio = median(ratios), off = 1 / median(offSeconds)
         return (off, off / ratio)
     }
 

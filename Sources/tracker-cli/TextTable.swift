@@ -19,9 +19,7 @@ struct TextTable {
         let right = rightAligned ?? Set((0..<columns).filter { i in
             !rows.isEmpty && rows.allSatisfy { r in i >= r.count || Fmt.looksNumeric(r[i]) }
         })
-        var out = ""
-        out.reserveCapacity((widths.reduce(0, +) + 2 * columns + 1) * (rows.count + 1))
-        func append(_ cells: [String]) {
+        func line(_ cells: [String]) -> String {
             var line = ""
             var pending = 0  // spaces owed before the next non-empty text (never trailing)
             for i in 0..<columns {
@@ -36,20 +34,13 @@ struct TextTable {
                 }
                 if !right.contains(i) { pending += pad }
             }
-            out.append(line)
+            return line
         }
-        if color {
-            var header = ""
-            swap(&out, &header)
-            append(headers)
-            swap(&out, &header)
-            out.append(Fmt.bold(header))
-        } else {
-            append(headers)
-        }
+        var out = color ? Fmt.bold(line(headers)) : line(headers)
+        out.reserveCapacity((widths.reduce(0, +) + 2 * columns + 1) * (rows.count + 1))
         for r in rows {
             out.append("\n")
-            append(r)
+            out.append(line(r))
         }
         return out
     }

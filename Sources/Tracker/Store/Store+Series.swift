@@ -234,9 +234,9 @@ extension Store {
     /// every spike survives (it is its tile's maximum).
     public func tiledMetricPoints(run idOrPrefix: String, key: String) throws -> (total: Int, points: [ChartSeries.Point])? {
         let seq = try resolveSeq(idOrPrefix)
-        // A read-only viewer of a file from before migration 2 has no tiles table.
-        guard try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'metric_tiles'", [], { $0.int(0) }) != nil,
-              let total = try latestCount(seq: seq, key: key), total >= Store.tiledSeriesMinPoints,
+        guard let total = try latestCount(seq: seq, key: key), total >= Store.tiledSeriesMinPoints,
+              // A read-only viewer of a file from before migration 2 has no tiles table.
+              try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'metric_tiles'", [], { $0.int(0) }) != nil,
               let keyID = try db.first("SELECT id FROM keys WHERE name = ?", [.text(key)], { $0.int(0) }) else { return nil }
         let args: [SQLValue] = [.integer(seq), .integer(keyID)]
         guard let (tiles, covered) = try db.first("SELECT count(*), coalesce(sum(count), 0) FROM metric_tiles WHERE run_seq = ? AND key_id = ?", args, {
