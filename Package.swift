@@ -28,11 +28,14 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Tracker", dependencies: ["CSQLite"], swiftSettings: optimized),
+        // The version and the git commit, embedded at build time (see Plugins/GitCommitPlugin).
+        .target(name: "BuildInfo", plugins: ["GitCommitPlugin"]),
+        .plugin(name: "GitCommitPlugin", capability: .buildTool()),
         // Element-wise kernels Swift does not vectorise (see include/CKernels.h); optimised in
         // debug builds too, never contracting a * b + c into an FMA.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
         .target(
-            name: "Trainer", dependencies: ["Tracker", "CBLAS", "CZlib", "CKernels", .product(name: "Yams", package: "Yams")],
+            name: "Trainer", dependencies: ["Tracker", "BuildInfo", "CBLAS", "CZlib", "CKernels", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimized),
         .target(
             name: "TrackerUI",

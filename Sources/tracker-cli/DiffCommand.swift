@@ -10,7 +10,7 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The first run (any unique id prefix).") var runA: String
     @Argument(help: "The second run.") var runB: String
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table or json.") var format: DocumentFormat = .table
 
     func run() throws {
         let diff = try store.openExisting().diff(runA, runB)

@@ -8,7 +8,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "Run id (any unique prefix).") var runID: String
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table or json.") var format: DocumentFormat = .table
 
     func run() throws {
         let report = try store.openExisting().report(run: runID)

@@ -10,6 +10,7 @@ struct TrackerCommand: ParsableCommand {
         commandName: "tracker",
         abstract: "Train neural networks and track every experiment, reproducibly, in one SQLite file.",
         discussion: "The database is ./tracker.db unless --db or TRACKER_DB says otherwise.",
+        version: "tracker \(TrainerInfo.version) (commit \(TrainerInfo.gitCommit))",
         subcommands: commands)
 
     /// Exit codes: 0 ok, 1 user error (bad id, bad config, bad file), 2 usage.

@@ -66,26 +66,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         return "\(name) (kernel \(release))"
     }()
 
-    /// The git commit of the source tree this binary was built from, `+dirty` when it had
-    /// uncommitted changes; "unknown" when the tree is not there.
-    static let gitCommit: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        func git(_ args: [String]) -> String? {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["git", "-C", root.path] + args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return nil }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { return nil }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let sha = git(["rev-parse", "--short=12", "HEAD"]), !sha.isEmpty else { return "unknown" }
-        let dirty = git(["status", "--porcelain", "--untracked-files=no", "--", "Sources", "Package.swift", "migrations"]).map { !$0.isEmpty } ?? false
-        return dirty ? sha + "+dirty" : sha
-    }()
+    /// The git commit this binary was built from, embedded at build time (`+dirty` when the
+    /// tree had uncommitted changes; "unknown" when built outside a git checkout).
+    static var gitCommit: String { TrainerInfo.gitCommit }
 }
