@@ -26,3 +26,30 @@ struct VersionAndFormatTests {
         }
     }
 }
+
+@Suite("The CLI test helpers")
+struct CLISupportTests {
+    @Test("run reads stdout and stderr together: a child filling the stderr pipe first does not deadlock")
+    func noDeadlock() throws {
+        let r = try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "head -c 300000 /dev/zero | tr '\\\\0' e >&2; echo done"])
+        #expect(r.status == 0)
+        #expect(r.stderr.count == 300_000)
+        #expect(r.stdout == "done\n")
+    }
+
+    @Test("waitForLine gives up after its timeout even when the child stays silent")
+    func waitTimesOut() throws {
+        let p = try CLI.start(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec sleep 20"])
+        defer { kill(p.process.processIdentifier, SIGKILL); p.process.waitUntilExit() }
+        let start = Date()
+        #expect(!waitForLine(p.stdout, timeout: 0.5) { _ in true })
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test("waitForLine finds a line that arrives before the timeout")
+    func waitFinds() throws {
+        let p = try CLI.start(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "echo one; sleep 0.2; echo two; exec sleep 20"])
+        defer { kill(p.process.processIdentifier, SIGKILL); p.process.waitUntilExit() }
+        #expect(waitForLine(p.stdout, timeout: 10) { $0 == "two" })
+    }
+}
