@@ -1,8 +1,9 @@
 /// RFC 4180 CSV text.
 public enum CSV {
-    /// A field, quoted when it holds a comma, quote or line break.
+    /// A field, quoted when it holds a comma, quote or line break. Checked on UTF-8 bytes:
+    /// `"\r\n"` is a single `Character` in Swift, equal to neither `"\r"` nor `"\n"`.
     public static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

@@ -2,8 +2,9 @@ import Foundation
 
 /// Loads a user's CSV file: numeric feature columns and one label (or target) column.
 ///
-/// Comma-separated, one sample a line; blank lines are skipped, `\r\n` endings accepted,
-/// fields may be wrapped in double quotes (no embedded commas). The header is optional:
+/// RFC 4180 (`CSVRecords`): comma-separated, one sample a record; blank lines are skipped,
+/// `\r\n` endings accepted, quoted fields may hold commas, line breaks and doubled quotes;
+/// spaces around fields and header names are ignored (`x1, x2, label`). The header is optional:
 /// when not told, the first line is a header if any of its fields is not a number.
 /// Classification labels are either non-negative integers (the class ids) or names, mapped
 /// to ids in sorted order. Every bad row is an error naming its line number.
@@ -46,12 +47,13 @@ public enum CSVLoader {
     /// Parses CSV text; `path` names the source in errors.
     public static func parse(_ text: String, path: String = "<csv>", label: LabelColumn, header: Bool? = nil,
                              task: Task = .classification) throws -> Dataset {
-        var rows: [(line: Int, fields: [Substring])] = []
-        // "\r\n" is one Character in Swift, so it is a separator of its own.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        for (n, line) in lines.enumerated() {
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            rows.append((n + 1, line.split(separator: ",", omittingEmptySubsequences: false).map(unquote)))
+        let rows: [(line: Int, fields: [String])]
+        do {
+            rows = try CSVRecords.parse(text).map { ($0.line, $0.fields) }
+        } catch let .unterminatedQuote(line) {
+            throw DataError.badRow(path: path, line: line, reason: "a quoted field opened here is never closed")
+        } catch let .textAfterQuote(line) {
+            throw DataError.badRow(path: path, line: line, reason: "text after a closing quote (a quote inside a quoted field is written \"\")")
         }
         guard let first = rows.first else { throw DataError.badCSV(path: path, reason: "has no rows") }
         let hasHeader: Bool
@@ -70,19 +72,20 @@ public enum CSVLoader {
             }
             labelIndex = i
         case let .name(name):
-            guard hasHeader, let i = first.fields.firstIndex(where: { $0 == name }) else {
+            let wanted = name.trimmingCharacters(in: .whitespaces)
+            guard hasHeader, let i = first.fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == wanted }) else {
                 let known = hasHeader ? first.fields.joined(separator: ", ") : "none (no header)"
                 throw DataError.invalidSpec(key: "label", reason: "column \"\(name)\" is not in \(path); columns: \(known)")
             }
             labelIndex = i
         }
-        let names = hasHeader ? first.fields.map(String.init) : (0..<width).map { "column \($0)" }
+        let names = hasHeader ? first.fields.map { $0.trimmingCharacters(in: .whitespaces) } : (0..<width).map { "column \($0)" }
         let body = hasHeader ? rows.dropFirst() : rows[...]
         guard !body.isEmpty else { throw DataError.badCSV(path: path, reason: "has a header but no data rows") }
 
         var x: [Float] = []
         x.reserveCapacity(body.count * (width - 1))
-        var rawLabels: [Substring] = []
+        var rawLabels: [String] = []
         var targets: [Float] = []
         for (line, fields) in body {
             guard fields.count == width else {
@@ -105,7 +108,7 @@ public enum CSVLoader {
         return try Dataset(name: name, features: width - 1, x: x, labels: labels, numClasses: numClasses)
     }
 
-    static func classIDs(_ raw: [Substring], lines: [Int], path: String) throws -> ([Int32], Int) {
+    static func classIDs(_ raw: [String], lines: [Int], path: String) throws -> ([Int32], Int) {
         let integers = raw.map { Int32($0.trimmingCharacters(in: .whitespaces)) }
         if integers.allSatisfy({ $0 != nil }) {
             let ids = integers.compactMap { $0 }
@@ -127,7 +130,7 @@ public enum CSVLoader {
         return (trimmed.map { ids[$0] ?? 0 }, classes.count)
     }
 
-    static func number(_ field: Substring, column: String, line: Int, path: String) throws -> Float {
+    static func number(_ field: String, column: String, line: Int, path: String) throws -> Float {
         let trimmed = field.trimmingCharacters(in: .whitespaces)
         guard let value = Float(trimmed) else {
             throw DataError.badRow(path: path, line: line, reason: "\(column): \"\(trimmed)\" is not a number")
@@ -136,11 +139,5 @@ public enum CSVLoader {
             throw DataError.badRow(path: path, line: line, reason: "\(column): \(trimmed) is not a finite number")
         }
         return value
-    }
-
-    static func unquote(_ field: Substring) -> Substring {
-        let t = field.drop { $0 == " " }
-        if t.count >= 2, t.first == "\"", t.last == "\"" { return t.dropFirst().dropLast() }
-        return field
     }
 }
