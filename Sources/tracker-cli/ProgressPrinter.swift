@@ -2,8 +2,18 @@ import Foundation
 import Tracker
 import Trainer
 
-/// Progress on the terminal: one live line per run on a TTY, plain lines per epoch otherwise.
+/// Progress on the terminal: a live bar per run on a TTY; epoch lines for at most about
+/// `epochLines` epochs of a run (the first, every n-th and the last), so 200 epochs do not
+/// print 200 lines. Alerts and the final line are always printed.
 final class ProgressPrinter: ProgressReporter {
+    static let epochLines = 20
+
+    /// Whether epoch `epoch` (1-based) of `epochs` gets a line of its own.
+    static func printsLine(epoch: Int, of epochs: Int) -> Bool {
+        let every = max(1, (epochs + epochLines - 1) / epochLines)
+        return epoch <= 1 || epoch >= epochs || epoch % every == 0
+    }
+
     private let live = Console.stdoutIsTTY
     private var lastDraw = 0.0
     private var epochs = 0
@@ -34,6 +44,7 @@ final class ProgressPrinter: ProgressReporter {
                                                         runID, bar, epoch, epochs, step, loss, val, rate, Fmt.duration(eta)).utf8))
         case .epoch(let runID, let epoch, let step, let metrics):
             lastValAcc = metrics["val_acc"] ?? lastValAcc
+            guard Self.printsLine(epoch: epoch, of: epochs) else { return }
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             let keys = ["train_loss", "train_acc", "val_loss", "val_acc", "samples_per_s"]
             let parts = keys.compactMap { k in metrics[k].map { "\(k) \(Fmt.number($0))" } }
