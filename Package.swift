@@ -49,7 +49,8 @@ let package = Package(
         .executableTarget(
             name: "tracker-bench",
             dependencies: [
-                "Tracker", "Trainer", "TrackerUI",
+                // CSQLite only for the raw-SQLite peer of the ingest benchmark (RawSQLiteInsert).
+                "Tracker", "Trainer", "TrackerUI", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimized),

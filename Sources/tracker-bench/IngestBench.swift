@@ -37,7 +37,7 @@ struct IngestBench: ParsableCommand {
                     }
                 } else {
                     try rec.finish(.finished)
-                    let dt = try RawInsertBaseline.insert(path: path, runID: rec.runID, points: points)
+                    let dt = try RawSQLiteInsert.insert(path: path, runID: rec.runID, points: points)
                     raw.append(Double(points) / dt)
                 }
             }
