@@ -4,7 +4,7 @@ import Tracker
 
 /// Golden JSON outputs of the reading commands on the fixture study. Ids, uuids and times
 /// are replaced by placeholders first. To accept new outputs after a deliberate change:
-/// `UPDATE_GOLDEN=1 swift test --filter GoldenTests`, review the diff of Golden/GoldenOutputs.swift.
+/// `UPDATE_GOLDEN=1 swift test --filter GoldenTests`, review the diff of Golden/*.json.
 @Suite("Golden JSON outputs", .serialized)
 struct GoldenTests {
     /// One study for the whole suite (a file in the temp folder, left for inspection).
@@ -23,7 +23,7 @@ struct GoldenTests {
             try Golden.update(name, actual)
             return
         }
-        let expected = try #require(Golden.outputs[name], "no golden output '\(name)'; run with UPDATE_GOLDEN=1")
+        let expected = try #require(Golden.expected(name), "no golden output Golden/\(name).json; run with UPDATE_GOLDEN=1")
         #expect(actual == expected, "output of \(name) changed:\n\(actual)")
     }
 
@@ -73,19 +73,17 @@ enum Golden {
         }
     }
 
-    /// Rewrites Golden/GoldenOutputs.swift with `name` set to `text`.
+    /// The folder of golden files: one `NAME.json` an output, next to this file.
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// The golden output called `name` (the file's text without its final newline), if any.
+    static func expected(_ name: String) -> String? {
+        (try? String(contentsOf: folder.appendingPathComponent("\(name).json"), encoding: .utf8))
+            .map { $0.hasSuffix("\n") ? String($0.dropLast()) : $0 }
+    }
+
+    /// Writes Golden/NAME.json with `text`.
     static func update(_ name: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/GoldenOutputs.swift")
-        var all = outputs
-        let pendingURL = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-golden-pending.json")
-        if let data = try? Data(contentsOf: pendingURL),
-           let pending = try? JSONDecoder().decode([String: String].self, from: data) { all.merge(pending) { _, new in new } }
-        all[name] = text
-        try JSONEncoder().encode(all).write(to: pendingURL)
-        var src = "// Golden outputs of GoldenTests; regenerate with UPDATE_GOLDEN=1 swift test --filter GoldenTests.\n\n"
-        src += "extension Golden {\n    static let outputs: [String: String] = [\n"
-        for key in all.keys.sorted() { src += "        \"\(key)\": #\"\"\"\n\(all[key] ?? "")\n\"\"\"#,\n" }
-        src += "    ]\n}\n"
-        try Data(src.utf8).write(to: url)
+        try Data((text + "\n").utf8).write(to: folder.appendingPathComponent("\(name).json"))
     }
 }
