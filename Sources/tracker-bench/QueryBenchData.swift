@@ -12,7 +12,7 @@ struct QueryBenchData {
     func generate(at path: String) throws {
         let tmp = path + ".partial"
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp + s) }
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(state: 42)
         let steps = max(1, pointsPerRun / 4)
         let t0 = Date()
         do {
@@ -52,19 +52,4 @@ struct QueryBenchData {
         }
         try FileManager.default.moveItem(atPath: tmp, toPath: path)
     }
-}
-
-/// A small seeded generator (SplitMix64) so the store is the same every time.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -4,15 +4,11 @@ import Testing
 
 /// Random well-formed filters, generated from the grammar with a seeded generator.
 struct FilterGenerator {
-    var state: UInt64
+    var rng: SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(state: UInt64) { rng = SplitMix64(state: state) }
+
+    mutating func next() -> UInt64 { rng.next() }
 
     mutating func pick<T>(_ options: [T]) -> T { options[Int(next() % UInt64(options.count))] }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 1000) / 1000 < p }

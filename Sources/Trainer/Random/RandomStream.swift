@@ -1,3 +1,5 @@
+import Tracker
+
 /// A seeded, savable pseudo-random stream: xoshiro256** (Blackman & Vigna, 2018).
 ///
 /// Every random draw in the Trainer comes from one of these. The whole state is four
@@ -91,18 +93,6 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h
-    }
-}
-
-/// SplitMix64, used only to expand a seed into a xoshiro state.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
