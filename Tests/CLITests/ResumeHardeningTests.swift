@@ -1,6 +1,17 @@
 import Foundation
 import Testing
 @testable import Tracker
+import Trainer
+
+/// Raises the interrupt flag once training reaches `step`, as Ctrl-C would.
+final class InterruptAt: ProgressReporter {
+    let step: Int
+    let flag: InterruptFlag
+    init(step: Int, flag: InterruptFlag) { self.step = step; self.flag = flag }
+    func report(_ update: ProgressUpdate) {
+        if case .step(_, _, let s, _, _) = update, s >= step { flag.raise(SIGINT) }
+    }
+}
 
 /// Configs of the hardening tests: small enough that a whole run takes a fraction of a second.
 enum HardeningConfigs {
@@ -52,10 +63,19 @@ struct ResumeHardeningTests {
         #expect(killed.status == SIGKILL, "\(target): the trainer was to kill itself, exit \(killed.status): \(killed.stderr)")
         let store = try Store(path: db)
         let run = try #require(try store.runs().first { !known.contains($0.id) }?.id)
+        if let straight = known.first, target != "checkpoint:\(HardeningConfigs.savesPerRun):committed" {
+            // The comparison has teeth: before the resume the killed run's tables differ.
+            #expect(RunTables.difference(try RunTables.dump(store, run: straight), try RunTables.dump(store, run: run)) != nil, "\(target)")
+        }
         let resumed = try CLI.run(["resume", run, "--db", db])
-        #expect(resumed.status == 0, "\(target): \(resumed.stderr)")
+        if target == "checkpoint:\(HardeningConfigs.savesPerRun):committed" {
+            // The last checkpoint committed with the finished status: nothing is left to do.
+            #expect(resumed.status == 1 && resumed.stderr.contains("run \(run) is finished"), "\(resumed.stderr)")
+        } else {
+            #expect(resumed.status == 0, "\(target): \(resumed.stderr)")
+            #expect(try store.events(run: run).contains { $0.kind == "resume" })
+        }
         #expect(try store.resolveRun(run).status == .finished)
-        #expect(try store.events(run: run).contains { $0.kind == "resume" })
         return (run, try RunTables.dump(store, run: run))
     }
 
@@ -65,7 +85,8 @@ struct ResumeHardeningTests {
         let tmp = TempDir()
         let config = try Configs.write(HardeningConfigs.quick, to: tmp)
         let (db, straightID, expected) = try straightRun(tmp, config: config)
-        #expect(expected["checkpoints"]?.count == 3, "2 periodic + 1 last kept (best pruned at the end: \(expected["checkpoints"] ?? []))")
+        let kinds = (expected["checkpoints"] ?? []).map { $0.split(separator: " ")[0] }.sorted()
+        #expect(kinds == ["best", "last", "periodic", "periodic"], "retention keeps 2 periodic, the best and the last: \(expected["checkpoints"] ?? [])")
         #expect((expected["bn_stats"]?.count ?? 0) > 0 && (expected["histograms"]?.count ?? 0) > 0 && (expected["grad_stats"]?.count ?? 0) > 0)
         var known: Set<String> = [straightID]
         for save in 1...HardeningConfigs.savesPerRun {
@@ -87,6 +108,25 @@ struct ResumeHardeningTests {
         if let diff = RunTables.difference(expected, tables) { Issue.record("killed at step \(step): \(diff)") }
         let resume = try #require(try Store(path: db).events(run: run).first { $0.kind == "resume" })
         #expect(resume.message.contains("from step 0"))
+    }
+
+    @Test("Ctrl-C mid-epoch, then resume: every table equals the uninterrupted run's (the interrupt checkpoint is retired by the next save)")
+    func interruptThenResume() throws {
+        let tmp = TempDir()
+        let config = try Configs.write(HardeningConfigs.quick, to: tmp)
+        let planned = try #require(try ExperimentPlan.load(path: config).first)
+        let store = try Store(path: tmp.path("t.db"))
+        let straight = try Experiment(store: store).train(planned)
+        for step in [5, HardeningConfigs.stepsPerEpoch, 2 * HardeningConfigs.stepsPerEpoch + 3] {
+            let flag = InterruptFlag()
+            let stopped = try Experiment(store: store, progress: InterruptAt(step: step, flag: flag), interrupt: flag).train(planned)
+            #expect(stopped.status == .interrupted)
+            #expect(try store.checkpoints(run: stopped.runID).contains { $0.kind == .interrupt && $0.step == step })
+            #expect(try Experiment(store: store).resume(stopped.runID).status == .finished)
+            if let diff = RunTables.difference(try RunTables.dump(store, run: straight.runID), try RunTables.dump(store, run: stopped.runID)) {
+                Issue.record("interrupted at step \(step): \(diff)")
+            }
+        }
     }
 
     /// Trains the slow config, kills it (hook) in epoch 2, and returns the db and run.

@@ -33,18 +33,20 @@ extension Store {
         let now = Date().timeIntervalSince1970
         let cut = afterStep ?? -1
         try db.transaction(.immediate) {
-            guard let status = try db.first("SELECT status FROM runs WHERE seq = ? AND deleted_at IS NULL", [.integer(seq)], { $0.text(0) }) else {
+            guard let (status, old) = try db.first("SELECT status, pid, host, heartbeat_at FROM runs WHERE seq = ? AND deleted_at IS NULL", [.integer(seq)], {
+                ($0.text(0), RunLease(pid: $0.optionalInt(1).map { Int($0) }, host: $0.optionalText(2), heartbeatAt: $0.optionalDouble(3)))
+            }) else {
                 throw TrackerError.runNotFound(run.id, suggestions: [])
             }
             if status == RunStatus.finished.rawValue { throw RunLeaseError.finished(run: run.id) }
-            let old = try Store.runningLease(db: db, seq: seq)
-            if let old, !old.isGone(now: now) { throw RunLeaseError.held(run: run.id, holder: old.describe(now: now)) }
+            let wasRunning = status == RunStatus.running.rawValue
+            if wasRunning && !old.isGone(now: now) { throw RunLeaseError.held(run: run.id, holder: old.describe(now: now)) }
             let me = RunLease.current(now: now)
             try db.run("""
                 UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ?, heartbeat_at = ?
                 WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?
                 """, [.optional(me.pid), .optional(me.host), .real(now), .integer(seq), .text(status),
-                      .optional(old?.pid), .optional(old?.host), .optional(old?.heartbeatAt)])
+                      .optional(old.pid), .optional(old.host), .optional(old.heartbeatAt)])
             guard db.changes == 1 else { throw RunLeaseError.held(run: run.id, holder: "another process that resumed it just now") }
             let s: SQLValue = .integer(seq), after: SQLValue = .int(cut)
             for table in ["metrics", "grad_stats", "layer_stats", "bn_stats", "histograms", "events", "checkpoints"] {
@@ -53,10 +55,10 @@ extension Store {
             try MetricTiles.truncate(db: db, runSeq: seq, afterStep: cut)
             try recomputeSummaries(runSeq: seq)
             let from = afterStep.map { "from step \($0)" } ?? "from step 0 (it stopped before its first checkpoint)"
-            let took = old.map { "; took over from \($0.describe(now: now)), which is gone" } ?? ""
+            let took = wasRunning ? "; took over from \(old.describe(now: now)), which is gone" : ""
             try db.run("INSERT INTO events (run_seq, step, kind, level, message, created_at) VALUES (?, ?, 'resume', 'info', ?, ?)",
                        [s, afterStep.map { .int($0) } ?? .null,
-                        .text("resumed \(from) (was \(status == "running" ? "crashed" : status)) by pid \(me.pid ?? 0) on \(me.host ?? "?")\(took)"), .real(now)])
+                        .text("resumed \(from) (was \(wasRunning ? "crashed" : status)) by pid \(me.pid ?? 0) on \(me.host ?? "?")\(took)"), .real(now)])
         }
         return try RunRecorder(path: path, runSeq: seq, runID: run.id, batchSize: batchSize)
     }
