@@ -129,6 +129,40 @@ struct ResumeHardeningTests {
         }
     }
 
+    @Test("tracker resume from a forged checkpoint (valid SHA-256, impossible step counter) exits 1 with a clear message and leaves the run crashed")
+    func forgedCheckpointThroughTheBinary() throws {
+        let tmp = TempDir()
+        let db = tmp.path("t.db")
+        let config = try Configs.write(HardeningConfigs.quick, to: tmp)
+        let killed = try CLI.run(["train", config, "--db", db], environment: ["TRACKER_TEST_KILL_AT": "step:15"])
+        #expect(killed.status == SIGKILL)
+        let store = try Store(path: db)
+        let run = try #require(try store.runs().first)
+        let checkpoint = try #require(try store.latestCheckpoint(run: run.id))
+        let genuine = try store.checkpointData(checkpoint)
+        // Forge the optimizer's step count to 2^63 (it used to trap converting to Int), with a
+        // valid inner checksum and a recomputed SHA-256.
+        let marker = Array("optimizer.step".utf8)
+        let at = try #require((0...(genuine.count - marker.count)).first { Array(genuine[$0..<($0 + marker.count)]) == marker })
+        var forged = genuine
+        let value = at + marker.count + 1 + 8  // kind byte, count word, then the value
+        for i in 0..<8 { forged[value + i] = i == 7 ? 0x80 : 0 }
+        forged.removeLast(8)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in forged { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        withUnsafeBytes(of: h.littleEndian) { forged += $0 }
+        let sha = SHA256.hex(forged)
+        try store.db.run("INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?)", [.text(sha), .int(forged.count), .blob(forged)])
+        try store.db.run("UPDATE checkpoints SET blob_sha256 = ?, size = ? WHERE id = ?", [.text(sha), .int(forged.count), .integer(checkpoint.id)])
+        let refused = try CLI.run(["resume", run.id, "--db", db])
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("cannot resume run \(run.id) from its periodic checkpoint at step 10")
+                && refused.stderr.contains("step count 9223372036854775808 is out of range"), "\(refused.stderr)")
+        let after = try store.resolveRun(run.id)
+        #expect(after.status == .crashed || (after.status == .running && after.pid == run.pid), "\(after.status)")
+        #expect(try store.events(run: run.id).allSatisfy { $0.kind != "resume" && $0.kind != "failed" })
+    }
+
     /// Trains the slow config, kills it (hook) in epoch 2, and returns the db and run.
     func crashedSlowRun(_ tmp: TempDir) throws -> (db: String, run: String) {
         let db = tmp.path("t.db")
