@@ -163,6 +163,19 @@ struct ResumeHardeningTests {
         #expect(try store.events(run: run.id).allSatisfy { $0.kind != "resume" && $0.kind != "failed" })
     }
 
+    @Test("an older store's run with a last checkpoint but no finished status resumes to finished without duplicating its end")
+    func legacyLastCheckpoint() throws {
+        let tmp = TempDir()
+        let config = try Configs.write(HardeningConfigs.quick, to: tmp)
+        let planned = try #require(try ExperimentPlan.load(path: config).first)
+        let store = try Store(path: tmp.path("t.db"))
+        let run = try Experiment(store: store).train(planned).runID
+        let before = try RunTables.dump(store, run: run)
+        try store.db.run("UPDATE runs SET status = 'crashed' WHERE id = ?", [.text(run)])
+        #expect(try Experiment(store: store).resume(run).status == .finished)
+        if let diff = RunTables.difference(before, try RunTables.dump(store, run: run)) { Issue.record("\(diff)") }
+    }
+
     /// Trains the slow config, kills it (hook) in epoch 2, and returns the db and run.
     func crashedSlowRun(_ tmp: TempDir) throws -> (db: String, run: String) {
         let db = tmp.path("t.db")

@@ -64,6 +64,13 @@ public final class Experiment {
         }
         let kept = try store.checkpoints(run: run.id).filter { $0.step <= (checkpoint?.step ?? -1) }
         let recorder = try store.takeOverRun(run.id, afterStep: checkpoint?.step)
+        if checkpoint?.kind == .last {
+            // Only stores written before the last checkpoint and the finished status shared a
+            // transaction hold this: the training is complete, re-running its end would
+            // duplicate the last checkpoint and the best-epoch note.
+            try recorder.finish(.finished)
+            return Outcome(runID: run.id, name: planned.name, status: .finished)
+        }
         return try drive(planned, state: state, recorder: recorder, resumedAt: checkpoint?.step ?? 0, checkpoints: kept)
     }
 
