@@ -9,8 +9,13 @@ struct GCCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let report = try store.openExisting().collectGarbage()
-        Console.out("removed \(report.runs.count) deleted run\(report.runs.count == 1 ? "" : "s")\(report.runs.isEmpty ? "" : ": " + report.runs.joined(separator: ", "))")
+        let store = try self.store.openExisting()
+        // Deleted runs still training (delete --force) are kept until their trainer ends.
+        let training = try store.deletedRunsStillTraining()
+        let report = try store.collectGarbage()
+        let removed = report.runs.filter { !training.contains($0) }
+        Console.out("removed \(removed.count) deleted run\(removed.count == 1 ? "" : "s")\(removed.isEmpty ? "" : ": " + removed.joined(separator: ", "))")
+        if !training.isEmpty { Console.out("kept \(training.count) deleted run\(training.count == 1 ? "" : "s") still training, purged after they end: \(training.joined(separator: ", "))") }
         Console.out("removed \(report.blobs) orphaned blob\(report.blobs == 1 ? "" : "s")")
         Console.out("database \(Fmt.bytes(report.bytesBefore)) → \(Fmt.bytes(report.bytesAfter)) after vacuum")
     }

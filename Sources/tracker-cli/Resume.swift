@@ -6,7 +6,12 @@ import Trainer
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue an interrupted or crashed run from its latest checkpoint (same run id).",
-        discussion: "Points logged after that checkpoint are dropped and written again; the finished series equal those of a run never interrupted.")
+        discussion: """
+            Points logged after that checkpoint are dropped and written again; the finished records equal those of a run never \
+            interrupted. A run that stopped before its first checkpoint starts again from step 0. A run that another live process \
+            trains is refused, naming it (pid@host, last heartbeat); a holder that is gone (pid dead on this host, or no heartbeat \
+            for a minute) is taken over.
+            """)
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The run id (any unique prefix).") var runID: String

@@ -24,14 +24,17 @@ final class RecordWriter {
     /// Writes one batch in one transaction.
     func write(_ batch: RecordBatch, runSeq: Int64) throws {
         guard !batch.isEmpty else { return }
-        try db.transaction(.immediate) {
-            try writeMetrics(batch.metrics, runSeq: runSeq)
-            try writeGradStats(batch.gradStats, runSeq: runSeq)
-            try writeLayerStats(batch.layerStats, runSeq: runSeq)
-            try writeBNStats(batch.bnStats, runSeq: runSeq)
-            try writeHistograms(batch.histograms, runSeq: runSeq)
-            try writeEvents(batch.events, runSeq: runSeq)
-        }
+        try db.transaction(.immediate) { try writeContents(batch, runSeq: runSeq) }
+    }
+
+    /// Writes a batch inside the caller's transaction.
+    func writeContents(_ batch: RecordBatch, runSeq: Int64) throws {
+        try writeMetrics(batch.metrics, runSeq: runSeq)
+        try writeGradStats(batch.gradStats, runSeq: runSeq)
+        try writeLayerStats(batch.layerStats, runSeq: runSeq)
+        try writeBNStats(batch.bnStats, runSeq: runSeq)
+        try writeHistograms(batch.histograms, runSeq: runSeq)
+        try writeEvents(batch.events, runSeq: runSeq)
     }
 
     private struct Summary {
@@ -197,26 +200,6 @@ final class RecordWriter {
             try stmt.run([.integer(runSeq), .optional(e.step), .optional(e.epoch), .text(e.kind), .text(e.level.rawValue),
                           .text(e.message), .real(e.createdAt == 0 ? Date().timeIntervalSince1970 : e.createdAt)])
         }
-    }
-
-    /// Stores a checkpoint durably: the blob and its row commit together with `synchronous = FULL`,
-    /// so the row never exists without its bytes.
-    func writeCheckpoint(_ bytes: [UInt8], runSeq: Int64, runID: String, step: Int, epoch: Int?, kind: CheckpointKind) throws -> CheckpointInfo {
-        let sha = SHA256.hex(bytes)
-        let now = Date().timeIntervalSince1970
-        try db.execute("PRAGMA synchronous = FULL")
-        defer { try? db.execute("PRAGMA synchronous = NORMAL") }
-        let id: Int64 = try db.transaction(.immediate) {
-            try db.run("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)", [.text(sha), .int(bytes.count), .blob(bytes)])
-            try db.run("INSERT INTO checkpoints (run_seq, step, epoch, kind, blob_sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [.integer(runSeq), .int(step), .optional(epoch), .text(kind.rawValue), .text(sha), .int(bytes.count), .real(now)])
-            return db.lastInsertRowID
-        }
-        return CheckpointInfo(id: id, runID: runID, step: step, epoch: epoch, kind: kind, sha256: sha, size: bytes.count, createdAt: now)
-    }
-
-    func heartbeat(runSeq: Int64) throws {
-        try db.run("UPDATE runs SET heartbeat_at = ? WHERE seq = ?", [.real(Date().timeIntervalSince1970), .integer(runSeq)])
     }
 }
 

@@ -35,14 +35,18 @@ public final class RunRecorder: @unchecked Sendable {
             // On the writer queue: beat, and write what has waited (so viewers see a live run
             // within a couple of seconds even when batches fill slowly).
             guard let self else { return }
-            try? self.writer.writer.heartbeat(runSeq: self.runSeq)
+            do {
+                try self.writer.writer.heartbeat(runSeq: self.runSeq, runID: self.runID)
+            } catch let e as RunLeaseError {
+                self.remember(e)  // the run vanished or another process took it over: stop
+            } catch {
+                // A busy store delays one beat; the next one renews the lease.
+            }
             self.lock.lock()
             let waiting = self.pending
             self.pending = RecordBatch()
             self.lock.unlock()
-            if !waiting.isEmpty {
-                do { try self.writer.writer.write(waiting, runSeq: self.runSeq) } catch { self.remember(error) }
-            }
+            if !waiting.isEmpty { self.write(waiting) }
         }
         timer.resume()
         heartbeatTimer = timer
@@ -76,7 +80,23 @@ public final class RunRecorder: @unchecked Sendable {
         inflight.wait()
         queue.async { [self] in
             defer { inflight.signal() }
-            do { try writer.writer.write(batch, runSeq: runSeq) } catch { remember(error) }
+            write(batch)
+        }
+    }
+
+    /// Writes a batch on the writer queue, remembering a failure in plain words.
+    private func write(_ batch: RecordBatch) {
+        guard !batch.isEmpty else { return }
+        let w = writer.writer
+        do {
+            // The lease check costs one lookup a batch and keeps a process that lost its run
+            // (or whose row vanished) from writing into it.
+            try w.db.transaction(.immediate) {
+                try w.requireLease(runSeq: runSeq, runID: runID)
+                try w.writeContents(batch, runSeq: runSeq)
+            }
+        } catch {
+            remember(w.explain(error, runSeq: runSeq, runID: runID))
         }
     }
 
@@ -90,6 +110,12 @@ public final class RunRecorder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return failure
+    }
+
+    /// Throws the first background error, if any (cheap: the training loop calls it every
+    /// step, so a run whose row vanished or whose lease was lost stops at once).
+    public func throwIfFailed() throws {
+        if let failure = takeFailure() { throw failure }
     }
 
     // MARK: conveniences
@@ -151,8 +177,33 @@ public final class RunRecorder: @unchecked Sendable {
     /// Flushes, then stores a checkpoint durably (blob and row in one fully synced transaction).
     @discardableResult
     public func saveCheckpoint(_ bytes: [UInt8], step: Int, epoch: Int?, kind: CheckpointKind) throws -> CheckpointInfo {
+        let infos = try saveCheckpoint(bytes, CheckpointSave(step: step, epoch: epoch, kinds: [kind]))
+        guard let info = infos.first else { throw TrackerError.storage("the checkpoint of run \(runID) at step \(step) was not recorded") }
+        return info
+    }
+
+    /// Flushes everything logged so far, then commits the checkpoint with its rows, pruning,
+    /// records and final status in one fully synced transaction (see `CheckpointSave`).
+    /// Returns the rows inserted, in `save.kinds` order. A `finishing` save ends the run:
+    /// a later `finish` is a no-op.
+    @discardableResult
+    public func saveCheckpoint(_ bytes: [UInt8], _ save: CheckpointSave) throws -> [CheckpointInfo] {
+        let number = TestKillPoint.nextSave()
+        TestKillPoint.reached(save: number, .before)
         try flush()
-        return try onWriter { try $0.writeCheckpoint(bytes, runSeq: runSeq, runID: runID, step: step, epoch: epoch, kind: kind) }
+        TestKillPoint.reached(save: number, .flushed)
+        let infos = try onWriter { w in
+            do { return try w.writeCheckpoint(bytes, runSeq: runSeq, runID: runID, save: save, number: number) } catch {
+                throw w.explain(error, runSeq: runSeq, runID: runID)
+            }
+        }
+        if save.finishing != nil {
+            lock.lock()
+            isFinished = true
+            lock.unlock()
+            heartbeatTimer?.cancel()
+        }
+        return infos
     }
 
     /// Deletes a checkpoint row of this run (its blob goes at the next `tracker gc` if unused).
@@ -170,9 +221,11 @@ public final class RunRecorder: @unchecked Sendable {
         heartbeatTimer?.cancel()
         try flush()
         try onWriter { w in
-            let now = Date().timeIntervalSince1970
-            try w.db.run("UPDATE runs SET status = ?, ended_at = ?, heartbeat_at = ? WHERE seq = ?",
-                         [.text(status.rawValue), .real(now), .real(now), .integer(runSeq)])
+            try w.db.transaction(.immediate) {
+                // Never overwrite the status of a run another process took over.
+                try w.requireLease(runSeq: runSeq, runID: runID)
+                try w.finish(status, runSeq: runSeq, now: Date().timeIntervalSince1970)
+            }
         }
     }
 

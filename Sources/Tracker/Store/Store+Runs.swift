@@ -131,10 +131,21 @@ extension Store {
     }
 
     /// Soft-deletes a run: hidden from listings until `purgeDeleted` removes it.
-    public func deleteRun(_ idOrPrefix: String) throws -> RunInfo {
+    ///
+    /// A run a live process is training is refused (`RunLeaseError.deleteWhileTraining`)
+    /// unless `force`: then it is hidden at once, and `gc` purges it only after it ends, so
+    /// the trainer never loses its row.
+    public func deleteRun(_ idOrPrefix: String, force: Bool = false) throws -> RunInfo {
         try requireWritable()
         let run = try resolveRun(idOrPrefix)
-        try db.run("UPDATE runs SET deleted_at = ? WHERE id = ?", [.real(Date().timeIntervalSince1970), .text(run.id)])
+        let seq = try resolveSeq(run.id)
+        let now = Date().timeIntervalSince1970
+        try db.transaction(.immediate) {
+            if !force, let lease = try Store.liveLease(db: db, seq: seq, now: now) {
+                throw RunLeaseError.deleteWhileTraining(run: run.id, holder: lease.describe(now: now))
+            }
+            try db.run("UPDATE runs SET deleted_at = ? WHERE seq = ?", [.real(now), .integer(seq)])
+        }
         return run
     }
 
@@ -143,7 +154,10 @@ extension Store {
     public func purgeDeleted() throws -> (runs: Int, blobs: Int) {
         try requireWritable()
         let result: (Int, Int) = try db.transaction(.immediate) {
+            // A deleted run still being trained (`delete --force`) waits for its trainer to end.
+            let now = Date().timeIntervalSince1970
             let seqs = try db.query("SELECT seq FROM runs WHERE deleted_at IS NOT NULL") { $0.int(0) }
+                .filter { try Store.liveLease(db: db, seq: $0, now: now) == nil }
             for seq in seqs {
                 let s: SQLValue = .integer(seq)
                 for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints"] {

@@ -82,7 +82,7 @@ public struct BatchIterator: Sendable {
               let shuffle = RandomStream(words: state.shuffle), let augment = RandomStream(words: state.augment) else {
             throw DataError.invalidRequest(
                 "batch iterator state (epoch \(state.epoch), batch \(state.batch)) does not fit a dataset of "
-                    + "\(batchesPerEpoch) batches, or its stream words are not 4 each")
+                    + "\(batchesPerEpoch) batches, or its stream words are not 4 each (or all zero)")
         }
         epoch = state.epoch; batch = state.batch
         shuffleRNG = shuffle; epochStartShuffle = shuffle; augmentRNG = augment

@@ -24,31 +24,54 @@ public final class Experiment {
     /// Trains one planned run as a new run of the store.
     public func train(_ planned: PlannedRun, origin: RunOrigin = .new, parentID: String? = nil) throws -> Outcome {
         let c = planned.config
+        let state = try TrainingState(planned: planned)
         let env = RunEnvironment.current(threads: c.threads, datasetFingerprint: planned.data.fingerprint, seed: c.seed)
         let recorder = try store.startRun(RunStart(experiment: c.experiment, name: planned.name, config: planned.json, seed: c.seed,
                                                    environment: env.json, parentID: parentID, origin: origin))
-        return try drive(planned, recorder: recorder, resumeFrom: nil)
+        return try drive(planned, state: state, recorder: recorder, resumedAt: nil)
     }
 
-    /// Continues a run from its latest checkpoint under the same id; the points logged after
-    /// that checkpoint are dropped and written again.
+    /// Continues a stopped run under the same id from its latest checkpoint, or from step 0
+    /// when it stopped before its first one; what was logged after that point is dropped
+    /// and written again, so the finished records equal those of a run never interrupted.
+    ///
+    /// Everything is checked before the store is touched (the checkpoint's bytes, every
+    /// counter in it, the data's fingerprint): a refused resume leaves the run as it was.
+    /// The run is then taken over atomically (`Store.takeOverRun`): a run another live
+    /// process trains is refused, naming it.
     public func resume(_ runID: String) throws -> Outcome {
         let run = try store.resolveRun(runID)
-        guard run.status != .finished && run.status != .running else {
-            throw TrackerError.invalidArgument("run \(run.id) is \(run.status.rawValue); only a stopped run (interrupted, crashed, failed, diverged) can be resumed")
+        if run.status == .finished { throw RunLeaseError.finished(run: run.id) }
+        if let holder = try store.lease(of: run.id), !holder.isGone() {
+            throw RunLeaseError.held(run: run.id, holder: holder.describe())
         }
-        guard let checkpoint = try store.latestCheckpoint(run: run.id) else {
-            throw TrackerError.checkpointNotFound(run: run.id, detail: "to resume from (it stopped before its first checkpoint); re-run it instead: tracker rerun \(run.id)")
-        }
-        let payload = try store.checkpointData(checkpoint)
         let planned = try plannedRun(from: run)
         let stored = try JSONValue.parse(run.environment)
         if let fp = stored[path: "dataset_fingerprint"]?.stringValue, fp != planned.data.fingerprint {
             throw TrackerError.invalidArgument("the data of run \(run.id) changed since it was recorded (fingerprint \(fp.prefix(12))… now \(planned.data.fingerprint.prefix(12))…); it cannot be resumed bit-for-bit")
         }
-        let kept = try store.checkpoints(run: run.id).filter { $0.step <= checkpoint.step }
-        let recorder = try store.resumeRun(run.id, afterStep: checkpoint.step)
-        return try drive(planned, recorder: recorder, resumeFrom: (payload, checkpoint.step), checkpoints: kept)
+        var state = try TrainingState(planned: planned)
+        let checkpoint = try store.latestCheckpoint(run: run.id)
+        if let checkpoint {
+            do {
+                try state.restore(try store.checkpointData(checkpoint))
+                guard state.trainer.step == checkpoint.step, checkpoint.epoch.map({ $0 == state.loop.epoch }) ?? true else {
+                    throw TrainerError.stateMismatch(name: "checkpoint", message: "its record says step \(checkpoint.step), epoch \(checkpoint.epoch ?? -1), but the payload is at step \(state.trainer.step), epoch \(state.loop.epoch)")
+                }
+            } catch {
+                throw TrackerError.invalidArgument("cannot resume run \(run.id) from its \(checkpoint.kind.rawValue) checkpoint at step \(checkpoint.step) (id \(checkpoint.id)): \(error.localizedDescription). The run was left \(run.status.rawValue); train it again with: tracker rerun \(run.id)")
+            }
+        }
+        let kept = try store.checkpoints(run: run.id).filter { $0.step <= (checkpoint?.step ?? -1) }
+        let recorder = try store.takeOverRun(run.id, afterStep: checkpoint?.step)
+        if checkpoint?.kind == .last {
+            // Only stores written before the last checkpoint and the finished status shared a
+            // transaction hold this: the training is complete, re-running its end would
+            // duplicate the last checkpoint and the best-epoch note.
+            try recorder.finish(.finished)
+            return Outcome(runID: run.id, name: planned.name, status: .finished)
+        }
+        return try drive(planned, state: state, recorder: recorder, resumedAt: checkpoint?.step ?? 0, checkpoints: kept)
     }
 
     /// The planned run a stored run describes (its stored config, data loaded again).
@@ -58,16 +81,18 @@ public final class Experiment {
         return PlannedRun(name: run.name, config: config, json: canonical, data: data, overrides: [])
     }
 
-    private func drive(_ planned: PlannedRun, recorder: RunRecorder, resumeFrom: ([UInt8], Int)?, checkpoints: [CheckpointInfo] = []) throws -> Outcome {
+    private func drive(_ planned: PlannedRun, state: TrainingState, recorder: RunRecorder, resumedAt: Int?, checkpoints: [CheckpointInfo] = []) throws -> Outcome {
         let status: RunStatus
         do {
-            let loop = try TrainingLoop(planned: planned, recorder: recorder, progress: progress, interrupt: interrupt, checkpoints: checkpoints)
-            if let (payload, _) = resumeFrom { try loop.restore(payload) }
-            if resumeFrom == nil { try recorder.log(params: Experiment.derivedParams(loop: loop, planned: planned)) }
+            let loop = try TrainingLoop(planned: planned, state: state, recorder: recorder, progress: progress, interrupt: interrupt, checkpoints: checkpoints)
+            // Params are immutable: a run resumed from step 0 logs the same values again (a no-op).
+            if state.trainer.step == 0 { try recorder.log(params: Experiment.derivedParams(loop: loop, planned: planned)) }
             progress.report(.started(runID: recorder.runID, name: planned.name, epochs: planned.config.epochs,
-                                     stepsPerEpoch: loop.iterator.batchesPerEpoch, resumedAtStep: resumeFrom?.1))
+                                     stepsPerEpoch: loop.iterator.batchesPerEpoch, resumedAtStep: resumedAt))
             status = try loop.run()
             try recorder.finish(status)
+        } catch let error as RunLeaseError {
+            throw error  // the run is not ours (any more): record nothing
         } catch {
             recorder.event("failed", "\(error.localizedDescription)", level: .error)
             try? recorder.finish(.failed)

@@ -16,48 +16,38 @@ final class TrainingLoop {
     let progress: ProgressReporter
     let interrupt: InterruptFlag
     var iterator: BatchIterator
-    var loop = LoopState()
+    var loop: LoopState
     let diagnostics: Diagnostics
     /// Periodic checkpoints kept, oldest first, and the current best one.
     var periodic: [CheckpointInfo]
     var best: CheckpointInfo?
+    /// Interrupt checkpoints of earlier attempts: retired by the next checkpoint saved, so
+    /// that the finished run keeps the same checkpoints as one never interrupted.
+    var interrupts: [CheckpointInfo]
     private let evaluation: EvaluationSets
 
-    init(planned: PlannedRun, recorder: RunRecorder, progress: ProgressReporter, interrupt: InterruptFlag,
+    /// - Parameters:
+    ///   - state: fresh (step 0) or restored from the checkpoint a resume starts from.
+    ///   - checkpoints: the run's checkpoints up to that one (retention continues from them).
+    init(planned: PlannedRun, state: TrainingState, recorder: RunRecorder, progress: ProgressReporter, interrupt: InterruptFlag,
          checkpoints: [CheckpointInfo] = []) throws {
         self.planned = planned
         self.recorder = recorder
         self.progress = progress
         self.interrupt = interrupt
-        BLAS.setThreads(planned.config.threads)
-        let c = planned.config
-        var streams = RandomStreams(seed: c.seed)
-        let model = try Model(spec: c.model, random: &streams.initialization)
-        trainer = try Trainer(model: model, optimizer: c.optimizer, regularization: c.regularization ?? .none, random: streams)
-        iterator = try planned.data.trainingBatches(batchSize: c.batchSize, streams: streams)
-        diagnostics = Diagnostics(spec: c.diagnostics, recorder: recorder, progress: progress)
-        periodic = checkpoints.filter { $0.kind == .periodic }.sorted { $0.step < $1.step }
+        trainer = state.trainer
+        iterator = state.iterator
+        loop = state.loop
+        diagnostics = Diagnostics(spec: planned.config.diagnostics, recorder: recorder, progress: progress)
+        periodic = checkpoints.filter { $0.kind == .periodic }.sorted { ($0.step, $0.id) < ($1.step, $1.id) }
         best = checkpoints.last { $0.kind == .best }
+        interrupts = checkpoints.filter { $0.kind == .interrupt }
         evaluation = try EvaluationSets(data: planned.data)
     }
 
-    /// Restores trainer, data position and loop state from a checkpoint payload.
-    func restore(_ payload: [UInt8]) throws {
-        let dict = try StateDict(payload: payload)
-        try trainer.load(dict)
-        guard let words = dict.words("data.iterator"), words.count == 10 else {
-            throw TrainerError.stateMismatch(name: "data.iterator", message: "the checkpoint has no data position")
-        }
-        try iterator.restore(BatchIterator.State(epoch: Int(words[0]), batch: Int(words[1]), shuffle: Array(words[2..<6]), augment: Array(words[6..<10])))
-        loop = try LoopState(from: dict)
-    }
-
+    /// The checkpoint payload of the current state.
     func payload() -> [UInt8] {
-        var dict = trainer.state()
-        let s = iterator.state
-        dict.setWords("data.iterator", [UInt64(s.epoch), UInt64(s.batch)] + s.shuffle + s.augment)
-        loop.save(into: &dict)
-        return dict.serialized()
+        TrainingState(trainer: trainer, iterator: iterator, loop: loop, epochs: config.epochs).payload()
     }
 
     /// Trains to the end (or an interrupt, divergence or early stop); returns the final status.
@@ -77,8 +67,11 @@ final class TrainingLoop {
             var trainedThisEpoch = 0
             while true {
                 if let sig = interrupt.raised {
-                    try saveCheckpoint(.interrupt)
-                    recorder.event("interrupted", "signal \(sig): checkpoint at step \(trainer.step), run can be resumed", level: .warning, step: trainer.step, epoch: loop.epoch + 1)
+                    var note = RecordBatch()
+                    note.events = [Event(kind: "interrupted", level: .warning, message: "signal \(sig): checkpoint at step \(trainer.step), run can be resumed",
+                                         step: trainer.step, epoch: loop.epoch + 1)]
+                    // Older interrupt checkpoints go; this one stays until the resumed run's next save.
+                    try saveCheckpoint([.interrupt], pruning: interrupts.map(\.id), records: note, finishing: .interrupted)
                     return .interrupted
                 }
                 let n: Int?
@@ -110,6 +103,8 @@ final class TrainingLoop {
                 if c.regularization != nil { points.append(("penalty", result.l1Penalty + result.l2Penalty)) }
                 if let a = result.accuracy { points.append(("batch_acc", a)) }
                 recorder.log(points, step: step, epoch: epoch)
+                TestKillPoint.reached(step: step)
+                try recorder.throwIfFailed()
                 if !result.totalLoss.isFinite {
                     try diverged(step: step, epoch: epoch, loss: result.totalLoss)
                     return .diverged
@@ -167,14 +162,24 @@ final class TrainingLoop {
         loop.epochSamples = 0
         let last = loop.epoch >= c.epochs
         let stop = !last && c.earlyStopping.map { loop.epochsSinceBest >= $0.patience } == true
+        // One save for the epoch end: the best and periodic rows share one blob and commit
+        // with the retired rows in one transaction (a kill leaves all of it or none).
+        var kinds: [CheckpointKind] = []
+        var pruning = interrupts.map(\.id)
+        var keptPeriodic = periodic
         if improved && c.logging.keepBest && !last && !stop {
-            let old = best
-            best = try saveCheckpoint(.best)
-            if let old { try recorder.deleteCheckpoint(id: old.id) }
+            kinds.append(.best)
+            if let old = best { pruning.append(old.id) }
         }
         if !last && !stop && c.logging.checkpointEvery > 0 && loop.epoch % c.logging.checkpointEvery == 0 {
-            periodic.append(try saveCheckpoint(.periodic))
-            while periodic.count > c.logging.keepCheckpoints { try recorder.deleteCheckpoint(id: periodic.removeFirst().id) }
+            kinds.append(.periodic)
+            while keptPeriodic.count + 1 > c.logging.keepCheckpoints { pruning.append(keptPeriodic.removeFirst().id) }
+        }
+        if !kinds.isEmpty {
+            for info in try saveCheckpoint(kinds, pruning: pruning) {
+                if info.kind == .best { best = info } else { keptPeriodic.append(info) }
+            }
+            periodic = keptPeriodic
         }
         if stop {
             recorder.event("early_stop", "stopped after epoch \(epoch): \(watch) has not improved for \(loop.epochsSinceBest) epochs (best \(String(format: "%.4f", loop.bestValue)) at epoch \(loop.bestEpoch))", step: step, epoch: epoch)
@@ -217,23 +222,33 @@ final class TrainingLoop {
         progress.report(.event(runID: recorder.runID, Event(kind: "non_finite_loss", level: .error, message: message, step: step, epoch: epoch)))
     }
 
+    /// Test metrics, the best-epoch note, the `last` checkpoint and the finished status,
+    /// committed together: a run is finished exactly when its last checkpoint exists.
     private func finishRun() throws {
         let step = trainer.step
+        var records = RecordBatch()
+        let now = Date().timeIntervalSince1970
         if let test = evaluation.test {
             let e = try evaluation.evaluate(trainer, test)
-            var points = [("test_loss", e.loss)]
-            if let a = e.accuracy { points.append(("test_acc", a)) }
-            recorder.log(points, step: step, epoch: loop.epoch)
+            records.metrics.append(MetricPoint(key: "test_loss", step: step, epoch: loop.epoch, value: e.loss, wallTime: now))
+            if let a = e.accuracy { records.metrics.append(MetricPoint(key: "test_acc", step: step, epoch: loop.epoch, value: a, wallTime: now)) }
         }
         if loop.bestEpoch > 0 {
-            recorder.event("best_epoch", "best epoch \(loop.bestEpoch) (\(config.earlyStopping?.metric ?? "val_loss") = \(String(format: "%.6g", loop.bestValue)))", step: step, epoch: loop.bestEpoch)
+            records.events.append(Event(kind: "best_epoch", message: "best epoch \(loop.bestEpoch) (\(config.earlyStopping?.metric ?? "val_loss") = \(String(format: "%.6g", loop.bestValue)))",
+                                        step: step, epoch: loop.bestEpoch, createdAt: now))
         }
-        try saveCheckpoint(.last)
+        try saveCheckpoint([.last], pruning: interrupts.map(\.id), records: records, finishing: .finished)
     }
 
+    /// Saves the current state as checkpoint rows of `kinds`, with the rows it retires,
+    /// the records that go with it and (for the run's end) its status, in one transaction.
     @discardableResult
-    func saveCheckpoint(_ kind: CheckpointKind) throws -> CheckpointInfo {
-        try recorder.saveCheckpoint(payload(), step: trainer.step, epoch: loop.epoch, kind: kind)
+    func saveCheckpoint(_ kinds: [CheckpointKind], pruning: [Int64] = [], records: RecordBatch = RecordBatch(),
+                        finishing: RunStatus? = nil) throws -> [CheckpointInfo] {
+        let save = CheckpointSave(step: trainer.step, epoch: loop.epoch, kinds: kinds, pruning: pruning, records: records, finishing: finishing)
+        let infos = try recorder.saveCheckpoint(payload(), save)
+        interrupts = []
+        return infos
     }
 }
 

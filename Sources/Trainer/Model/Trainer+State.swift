@@ -24,9 +24,11 @@ extension Trainer {
     /// Restores what `state()` saved. Strict: every tensor the model and optimizer need
     /// must be present with the same shape, and no other `layers.*` or `optimizer.*`
     /// tensor may be present; entries of other names (the loop's) are ignored.
-    /// Nothing changes unless everything fits.
+    /// Nothing changes unless everything fits: counters must be in range (and equal to
+    /// `expectedStep` when given, the step the data position implies) and every tensor
+    /// finite, so a forged payload with a valid checksum is refused, not trusted.
     /// - Throws: `TrainerError.stateMismatch` naming the first mismatching entry.
-    public func load(_ dict: StateDict) throws {
+    public func load(_ dict: StateDict, expectedStep: Int? = nil) throws {
         let expected = model.parameters.map { NamedTensor(name: $0.name, tensor: $0.value) }
             + model.state + optimizer.stateTensors(for: model.parameters)
         let known = Set(expected.map(\.name))
@@ -38,14 +40,31 @@ extension Trainer {
         guard let stepWords = dict.words(StateKey.optimizerStep), stepWords.count == 1 else {
             throw TrainerError.stateMismatch(name: StateKey.optimizerStep, message: "missing or not one word")
         }
+        // Steps beyond Int32.max would take centuries here; a larger count is forged or damaged.
+        guard let stepCount = Int(exactly: stepWords[0]), stepCount <= Int(Int32.max) else {
+            throw TrainerError.stateMismatch(name: StateKey.optimizerStep, message: "step count \(stepWords[0]) is out of range")
+        }
+        if let expectedStep, stepCount != expectedStep {
+            throw TrainerError.stateMismatch(name: StateKey.optimizerStep, message: "step count \(stepCount), but the data position is at step \(expectedStep)")
+        }
+        guard let schedule = dict.words(StateKey.scheduleStep), schedule == [stepWords[0]] else {
+            throw TrainerError.stateMismatch(name: StateKey.scheduleStep, message: "missing, or not the optimizer's step count \(stepCount)")
+        }
         guard let randomWords = dict.words(StateKey.random), let streams = RandomStreams(words: randomWords) else {
-            throw TrainerError.stateMismatch(name: StateKey.random, message: "missing or not 16 words")
+            throw TrainerError.stateMismatch(name: StateKey.random, message: "missing, not 16 words, or a stream in the impossible all-zero state")
         }
         // Check all shapes first so a failed load leaves the trainer untouched.
         let scratch = expected.map { Tensor(zeros: $0.tensor.shape) }
-        for (entry, buffer) in zip(expected, scratch) { try dict.load(entry.name, into: buffer) }
+        for (entry, buffer) in zip(expected, scratch) {
+            try dict.load(entry.name, into: buffer)
+            // Training stops at the first non-finite loss, before any checkpoint: a stored NaN
+            // or infinity never comes from a real run.
+            if let bad = buffer.buffer.firstIndex(where: { !$0.isFinite }) {
+                throw TrainerError.stateMismatch(name: entry.name, message: "element \(bad) is \(buffer.buffer[bad]); a checkpoint holds finite values only")
+            }
+        }
         for (entry, buffer) in zip(expected, scratch) { entry.tensor.assign(from: buffer) }
-        optimizer.stepCount = Int(stepWords[0])
+        optimizer.stepCount = stepCount
         random = streams
         for p in model.parameters { p.stepMoments = nil }  // gathered before the load: stale
     }

@@ -81,9 +81,10 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
     /// The four state words, for serialisation.
     public var words: [UInt64] { [state.0, state.1, state.2, state.3] }
 
-    /// Restores from four state words; `nil` when the count is wrong.
+    /// Restores from four state words; `nil` when the count is wrong or all four are zero
+    /// (xoshiro never reaches the zero state, so a saved one is damaged or forged).
     public init?(words: [UInt64]) {
-        guard words.count == 4 else { return nil }
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else { return nil }
         self.init(state: (words[0], words[1], words[2], words[3]))
     }
 

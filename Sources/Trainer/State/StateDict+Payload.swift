@@ -65,6 +65,7 @@ extension StateDict {
         let count = try r.u32()
         for _ in 0..<count {
             let name = try r.string(length: Int(try r.u32()))
+            guard self[name] == nil else { throw TrainerError.corruptState("entry '\(name)' appears twice") }
             switch try r.u8() {
             case 1:
                 let rank = Int(try r.u32())
@@ -75,9 +76,11 @@ extension StateDict {
                     let d = try r.u64()
                     guard d <= UInt64(r.remaining) else { throw TrainerError.corruptState("\(name): extent \(d)") }
                     shape.append(Int(d))
-                    n = n.multipliedReportingOverflow(by: Int(d)).partialValue
+                    let (product, overflow) = n.multipliedReportingOverflow(by: Int(d))
+                    guard !overflow, product <= r.remaining / 4 else { throw TrainerError.corruptState("\(name): shape \(shape) is larger than the payload") }
+                    n = product
                 }
-                try r.require(n.multipliedReportingOverflow(by: 4).partialValue, name)
+                try r.require(n * 4, name)
                 var values = [Float](repeating: 0, count: n)
                 for i in 0..<n { values[i] = Float(bitPattern: try r.u32()) }
                 self[name] = .tensor(shape: shape, values: values)
