@@ -32,14 +32,23 @@ final class Statement {
         }
     }
 
-    /// Whether `text` compiles to a statement (whitespace and comments do not).
+    /// Whether `text` holds a statement (whitespace, comments and empty `;` do not).
     private static func holdsStatement(_ text: String, connection: Connection) throws -> Bool {
-        guard text.contains(where: { !$0.isWhitespace }) else { return false }
-        var stmt: OpaquePointer?
-        let rc = sqlite3_prepare_v2(connection.handle, text, -1, &stmt, nil)
-        defer { sqlite3_finalize(stmt) }
-        // A tail that does not even compile is still text that would have been ignored.
-        return rc != SQLITE_OK || stmt != nil
+        guard text.contains(where: { !$0.isWhitespace && $0 != ";" }) else { return false }
+        return text.withCString { start in
+            var rest: UnsafePointer<CChar>? = start
+            while let p = rest, p.pointee != 0 {
+                var stmt: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let rc = sqlite3_prepare_v2(connection.handle, p, -1, &stmt, &tail)
+                sqlite3_finalize(stmt)
+                // A tail that does not even compile is still text that would have been ignored.
+                if rc != SQLITE_OK || stmt != nil { return true }
+                if tail == p { return false }
+                rest = tail
+            }
+            return false
+        }
     }
 
     /// The number of `?` placeholders (the highest parameter index).
