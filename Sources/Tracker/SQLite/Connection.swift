@@ -54,7 +54,7 @@ final class Connection {
         // Before the first read: a reader must not be able to write, not even by mistake.
         if mode == .readOnly { try execute("PRAGMA query_only = ON") }
         // Touch the schema first: a non-database file fails here, before anything is written.
-        if path != ":memory:" && access != .immutable { try checkNotTruncated() }
+        if path != ":memory:" { try checkNotTruncated() }
         try execute("SELECT count(*) FROM sqlite_schema")
         try execute("PRAGMA foreign_keys = ON")
         if mode == .readWrite {
