@@ -151,7 +151,7 @@ struct UntouchedFileTests {
                           stderr: (try? String(contentsOf: errPath, encoding: .utf8)) ?? "")
     }
 
-    @Test("a read-only store (chmod 444, in a chmod 555 folder) is read by every read command and changed by none")
+    @Test("a read-only store (chmod 444 or 644 as another user, in a chmod 555 folder) is read by every read command and changed by none")
     func readOnlyStore() throws {
         let (tmp, config, out, folder) = try setUp()
         _ = tmp
@@ -165,19 +165,29 @@ struct UntouchedFileTests {
             ["plot", runs.dropout, "--metric", "val_acc"], ["checkpoints", runs.dropout], ["experiments"], ["hist", runs.dropout],
             ["export", runs.dropout, "--out", out + "/export"], ["report", "overfitting", "--output", out + "/report"],
         ]
-        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: db)
-        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
-        let before = try UntouchedFileTests.snapshot(folder)
-        for args in readers {
-            let r = try UntouchedFileTests.runUnprivileged(args + ["--db", db])
-            // The fixture records no histograms: `hist` answers that, as on any store.
-            let answered = r.status == 0 || (args[0] == "hist" && r.stderr.contains("no histograms"))
-            #expect(answered, "`tracker \(args.joined(separator: " "))` on a read-only store: \(r.stderr)")
-            #expect(try UntouchedFileTests.snapshot(folder) == before, "`tracker \(args[0])` changed a read-only store")
+        // 0444: nobody may write the file. 0644 (not ours to write as `nobody`, or ours in a
+        // folder we cannot write): SQLite cannot make the -wal/-shm a reader needs.
+        for mode in [0o444, 0o644] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: db)
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+            let before = try UntouchedFileTests.snapshot(folder)
+            for args in readers {
+                let r = try UntouchedFileTests.runUnprivileged(args + ["--db", db])
+                // The fixture records no histograms: `hist` answers that, as on any store.
+                let answered = r.status == 0 || (args[0] == "hist" && r.stderr.contains("no histograms"))
+                #expect(answered, "`tracker \(args.joined(separator: " "))` on a read-only store (\(String(mode, radix: 8))): \(r.stderr)")
+                #expect(try UntouchedFileTests.snapshot(folder) == before, "`tracker \(args[0])` changed a read-only store")
+            }
+            // Writers are refused (cannot open for writing) and change nothing either.
+            for args in [["tag", runs.dropout, "k=v"], ["gc"], ["migrate"]] {
+                let r = try UntouchedFileTests.runUnprivileged(args + ["--db", db])
+                #expect(try UntouchedFileTests.snapshot(folder) == before, "`tracker \(args[0])` changed a read-only store: \(r.stderr)")
+            }
         }
         _ = config
-        // The same file readable by root in a folder root can write: read through a connection that
+        // The same file read by root in a folder root can write: read through a connection that
         // SQLite cleans up after (no -wal/-shm left), bytes unchanged.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
         let writableFolder = try UntouchedFileTests.snapshot(folder)

@@ -62,9 +62,13 @@ struct MigrationTests {
             let store = try Store(path: path)
             try store.db.run("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
         }
-        #expect(throws: TrackerError.migrationChanged(path: path, version: 1, name: Migration.embedded[0].name)) {
-            _ = try Store(path: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for readOnly in [false, true] {
+            #expect(throws: TrackerError.migrationChanged(path: path, version: 1, name: Migration.embedded[0].name)) {
+                _ = try Store(path: path, readOnly: readOnly)
+            }
         }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "refused without a byte changed, header included")
     }
 
     @Test("a failing migration rolls back with its bookkeeping row")
