@@ -5,11 +5,14 @@ import Glibc
 import Darwin
 #endif
 
-/// One SQLite connection: WAL journal, a busy timeout, foreign keys on.
+/// One SQLite connection: a busy timeout, foreign keys on, tracker's SQL functions; a writer
+/// also sets the WAL journal.
 ///
 /// Not `Sendable`: a connection is used by one thread at a time (the background writer
 /// owns its own connection).
 final class Connection {
+    /// `readWrite` creates the file and switches it to WAL: only for a file already known to be
+    /// a tracker store (or missing or empty). `readOnly` never changes the file (see `Access`).
     enum Mode { case readWrite, readOnly }
 
     private(set) var handle: OpaquePointer?
