@@ -8,6 +8,12 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
     case databaseTooNew(path: String, version: Int, supported: Int)
     case migrationChanged(path: String, version: Int, name: String)
     case migrationFailed(version: Int, name: String, reason: String)
+    /// A SQLite file of another application (no tracker bookkeeping): never changed.
+    case notATrackerStore(path: String, detail: String)
+    /// A store whose schema lacks a migration readers need; `tracker migrate` applies it.
+    case needsMigration(path: String, version: Int, name: String)
+    /// A bug in tracker itself (SQL that binds the wrong number of values, say), not in the input.
+    case programmerError(String)
     case runNotFound(String, suggestions: [String])
     case ambiguousRun(String, candidates: [String])
     case experimentNotFound(String)
@@ -22,7 +28,7 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
         case .cannotOpen(let path, let reason):
             return "cannot open the database '\(path)': \(reason). Check that the path exists and is writable, or pass another with --db."
         case .databaseMissing(let path):
-            return "no database at '\(path)'. Train a run first (tracker train CONFIG) or pass --db PATH."
+            return "no tracker store at '\(path)'; `tracker train CONFIG` creates one (or pass another with --db PATH). Nothing was created."
         case .notADatabase(let path, let reason):
             return "'\(path)' is not a usable tracker database (\(reason)). It was left untouched; pass another file with --db."
         case .databaseTooNew(let path, let version, let supported):
@@ -31,6 +37,12 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
             return "migration \(version) (\(name)) applied to '\(path)' differs from the one built into this tracker (checksum mismatch). The file was left untouched; use the tracker build that created it."
         case .migrationFailed(let version, let name, let reason):
             return "migration \(version) (\(name)) failed and was rolled back: \(reason)"
+        case .notATrackerStore(let path, let detail):
+            return "'\(path)' is a SQLite database of another application (\(detail)), not a tracker store. It was left untouched; pass a tracker store with --db."
+        case .needsMigration(let path, let version, let name):
+            return "the store '\(path)' has an older schema (it lacks migration \(version), \(name)); run `tracker migrate --db \(path)` to upgrade it. Nothing was changed."
+        case .programmerError(let message):
+            return "internal error (a bug in tracker, please report it): \(message)"
         case .runNotFound(let id, let suggestions):
             var s = "no run matches '\(id)'."
             if !suggestions.isEmpty { s += " Did you mean: \(suggestions.joined(separator: ", "))?" }

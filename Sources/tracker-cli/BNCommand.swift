@@ -11,7 +11,7 @@ struct BNCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let store = try self.store.openExisting()
+        let store = try self.store.openForReading()
         let id = try store.resolveRun(runID, includeDeleted: true).id
         let report = BNReport(stats: try store.bnStats(run: id))
         let headers = ["layer", "epoch", "step", "channels", "mean avg", "|mean| max", "var avg", "var min", "var max"]

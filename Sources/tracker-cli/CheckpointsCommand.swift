@@ -10,7 +10,7 @@ struct CheckpointsCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let list = try store.openExisting().checkpoints(run: runID)
+        let list = try store.openForReading().checkpoints(run: runID)
         switch output.format {
         case .json: output.printJSON(.array(list.map(\.json)))
         case .csv:

@@ -22,5 +22,6 @@ let commands: [any ParsableCommand.Type] = [
     ReportCommand.self,
     HistCommand.self,
     UICommand.self,
+    MigrateCommand.self,
     DebugWrite.self,
 ]

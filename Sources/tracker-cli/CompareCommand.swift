@@ -28,7 +28,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try self.store.openExisting()
+        let store = try self.store.openForReading()
         let chosen = metrics.isEmpty ? nil : metrics
         let c = runs.isEmpty
             ? try store.compare(where: filter, experiment: experiment, sort: sort, limit: limit, metrics: chosen, trainMetric: trainMetric, valMetric: valMetric)

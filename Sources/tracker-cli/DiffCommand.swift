@@ -13,7 +13,7 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "Output format: table or json.") var format: DocumentFormat = .table
 
     func run() throws {
-        let diff = try store.openExisting().diff(runA, runB)
+        let diff = try store.openForReading().diff(runA, runB)
         if format == .json { Console.out(diff.json.pretty); return }
         Console.out(RunDiffText(diff).render())
     }

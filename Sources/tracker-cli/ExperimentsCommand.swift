@@ -9,7 +9,7 @@ struct ExperimentsCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let list = try store.openExisting().experimentSummaries()
+        let list = try store.openForReading().experimentSummaries()
         switch output.format {
         case .json: output.printJSON(.array(list.map(\.json)))
         case .csv:

@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The folder to write (created when missing).") var out: String
 
     func run() throws {
-        let files = try RunExporter(store: store.openExisting()).export(run: runID, to: out)
+        let files = try RunExporter(store: store.openForReading()).export(run: runID, to: out)
         for f in files { Console.out("\(out)/\(f)") }
     }
 }

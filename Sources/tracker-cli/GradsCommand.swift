@@ -13,7 +13,7 @@ struct GradsCommand: ParsableCommand {
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
     func run() throws {
-        let store = try self.store.openExisting()
+        let store = try self.store.openForReading()
         let id = try store.resolveRun(runID, includeDeleted: true).id
         let report = try store.gradientReport(run: id)
         if format == .json { Console.out(report.json.pretty); return }

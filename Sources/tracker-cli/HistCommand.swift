@@ -14,7 +14,7 @@ struct HistCommand: ParsableCommand {
     @Option var format: OutputFormat = .table
 
     func run() throws {
-        let s = try store.openExisting()
+        let s = try store.openForReading()
         let run = try s.resolveRun(runID)
         let all = try s.histograms(run: run.id, tensor: tensor)
         guard !all.isEmpty else { throw TrackerError.invalidArgument("run \(run.id) has no histograms; train with logging.histograms: true") }

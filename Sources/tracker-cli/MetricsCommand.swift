@@ -11,7 +11,7 @@ struct MetricsCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let store = try self.store.openExisting()
+        let store = try self.store.openForReading()
         let id = try store.resolveRun(runID, includeDeleted: true).id
         let available = try store.metricKeys(run: id)
         for k in keys where !available.contains(k) {

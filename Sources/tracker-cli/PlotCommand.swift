@@ -25,7 +25,7 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let series = try store.openExisting().chartSeries(runs: runs, metrics: metrics, x: ChartAxis(rawValue: x.rawValue) ?? .step)
+        let series = try store.openForReading().chartSeries(runs: runs, metrics: metrics, x: ChartAxis(rawValue: x.rawValue) ?? .step)
         if let output {
             let chart = LineChart(series: series, title: title ?? metrics.joined(separator: ", "), xLabel: x.rawValue,
                                   yLabel: metrics.count == 1 ? metrics[0] : "value", logY: logY, width: width, height: height)

@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else { throw TrackerError.invalidArgument("cannot read the notes file '\(path)'") }
             return String(decoding: data, as: UTF8.self)
         }
-        let report = try StudyReport(store: store.openExisting(), experiment: experiment, notes: text)
+        let report = try StudyReport(store: store.openForReading(), experiment: experiment, notes: text)
         let files = try report.write(to: output)
         Console.err("wrote \(files.count) files into \(output) (\(report.comparison.rows.count) runs, \(report.figures.count) charts)")
     }

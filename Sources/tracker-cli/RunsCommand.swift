@@ -27,7 +27,7 @@ struct RunsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let runs = try store.openExisting().runs(where: filter, experiment: experiment, sort: sort, limit: limit, includeDeleted: deleted)
+        let runs = try store.openForReading().runs(where: filter, experiment: experiment, sort: sort, limit: limit, includeDeleted: deleted)
         switch output.format {
         case .json: output.printJSON(.array(runs.map(\.json)))
         case .csv: Console.out(RunListing(runs).csv(), terminator: "")

@@ -11,7 +11,7 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Output format: table or json.") var format: DocumentFormat = .table
 
     func run() throws {
-        let report = try store.openExisting().report(run: runID)
+        let report = try store.openForReading().report(run: runID)
         if format == .json { Console.out(report.json.pretty); return }
         Console.out(RunReportText(report).render())
     }

@@ -3,24 +3,21 @@ import Foundation
 import Tracker
 
 /// `--db PATH`, shared by every subcommand that touches the store.
+///
+/// Three ways to open it, one per kind of command (see `Store.Access`): only `train` creates
+/// a store; editing commands need an existing one; read commands never write to the file.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The database file (default: $TRACKER_DB or ./tracker.db).", valueName: "path"))
     var db: String?
 
     var path: String { db ?? ProcessInfo.processInfo.environment["TRACKER_DB"] ?? "tracker.db" }
 
-    /// Opens the store; read-only commands still open read-write so that crashed runs get marked,
-    /// unless the file is not writable.
-    func open(readOnly: Bool = false) throws -> Store {
-        if readOnly || (FileManager.default.fileExists(atPath: path) && !FileManager.default.isWritableFile(atPath: path)) {
-            return try Store(path: path, readOnly: true)
-        }
-        return try Store(path: path)
-    }
+    /// For commands that record new runs (`train`): a missing or empty file becomes a store.
+    func open() throws -> Store { try Store(path: path, access: .record) }
 
-    /// Opens an existing store for reading; a missing file is an error, not a new empty database.
-    func openExisting() throws -> Store {
-        guard FileManager.default.fileExists(atPath: path) else { throw TrackerError.databaseMissing(path: path) }
-        return try open()
-    }
+    /// For commands that change an existing store (`resume`, `rerun`, `tag`, `delete`, `gc`).
+    func openExisting() throws -> Store { try Store(path: path, access: .edit) }
+
+    /// For read commands: read-only, nothing created, migrated or marked.
+    func openForReading() throws -> Store { try Store(path: path, access: .read) }
 }

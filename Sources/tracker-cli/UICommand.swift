@@ -25,13 +25,9 @@ struct UICommand: ParsableCommand {
 
     func run() throws {
         let path = store.path
-        guard FileManager.default.fileExists(atPath: path) else { throw TrackerError.databaseMissing(path: path) }
-        // An older file gets the current schema first (the server itself only reads), when it can be written.
-        // Best effort: a file that cannot be written is served as it is (charts then read every point).
-        if FileManager.default.isWritableFile(atPath: path), (try? Store.upgradeSchema(path: path)) == true {
-            Console.err("tracker ui: upgraded the schema of \(path) to version \(Store.supportedSchemaVersion)")
-        }
-        _ = try Store(path: path, readOnly: true)  // fail now on a bad or too-new file, not on the first request
+        // Read-only like every reader: an older schema is served as it is when readable (charts
+        // then read every point) or refused with "run `tracker migrate`"; never upgraded here.
+        _ = try Store(path: path, access: .read)  // fail now on a missing, foreign or too-new file, not on the first request
         if !UIServer.isLoopback(host) {
             Console.err("warning: serving \(path) on \(host), reachable from the network, without authentication")
         }

@@ -36,7 +36,7 @@ struct ReadCommandTests {
             #expect(ambiguous.status == 1)
             #expect(ambiguous.stderr.contains("matches several runs"))
         }
-        #expect(try CLI.run(["runs", "--db", tmpMissing()]).stderr.contains("no database"))
+        #expect(try CLI.run(["runs", "--db", tmpMissing()]).stderr.contains("no tracker store"))
     }
 
     func tmpMissing() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("nope-\(UUID().uuidString).db").path }

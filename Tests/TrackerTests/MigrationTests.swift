@@ -62,9 +62,13 @@ struct MigrationTests {
             let store = try Store(path: path)
             try store.db.run("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
         }
-        #expect(throws: TrackerError.migrationChanged(path: path, version: 1, name: Migration.embedded[0].name)) {
-            _ = try Store(path: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for readOnly in [false, true] {
+            #expect(throws: TrackerError.migrationChanged(path: path, version: 1, name: Migration.embedded[0].name)) {
+                _ = try Store(path: path, readOnly: readOnly)
+            }
         }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "refused without a byte changed, header included")
     }
 
     @Test("a failing migration rolls back with its bookkeeping row")
@@ -87,5 +91,62 @@ struct MigrationTests {
         let ro = try Store(path: path, readOnly: true)
         #expect(try ro.runs().isEmpty)
         #expect(throws: (any Error).self) { _ = try ro.startRun(sampleStart()) }
+    }
+
+    static let parentAndChildren = Migration(version: 1, name: "parent", sql: """
+        CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+        CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE);
+        INSERT INTO parent (id, name) VALUES (1, 'a'), (2, 'b');
+        INSERT INTO child (parent_id) VALUES (1), (1), (2);
+        """)
+
+    @Test("a migration that rebuilds a parent table (SQLite's 12 steps) keeps the rows that reference it")
+    func rebuildKeepsChildren() throws {
+        let tmp = TempDir()
+        let db = try Connection(path: tmp.path("t.db"), mode: .readWrite)
+        let rebuild = Migration(version: 2, name: "rebuild_parent", sql: """
+            CREATE TABLE new_parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT);
+            INSERT INTO new_parent (id, name) SELECT id, name FROM parent;
+            DROP TABLE parent;
+            ALTER TABLE new_parent RENAME TO parent;
+            """)
+        let applied = try Migrator.migrate(db, migrations: [MigrationTests.parentAndChildren, rebuild])
+        #expect(applied.map(\.version) == [1, 2])
+        #expect(try db.first("SELECT count(*) FROM child", []) { $0.int(0) } == 3)
+        #expect(try db.first("PRAGMA foreign_keys", []) { $0.int(0) } == 1, "foreign keys are back on after migrating")
+        #expect(try Migrator.migrate(db, migrations: [MigrationTests.parentAndChildren, rebuild]).isEmpty)
+    }
+
+    @Test("a migration that leaves a dangling foreign key is rolled back with a clear error")
+    func danglingForeignKeyRollsBack() throws {
+        let tmp = TempDir()
+        let db = try Connection(path: tmp.path("t.db"), mode: .readWrite)
+        try Migrator.migrate(db, migrations: [MigrationTests.parentAndChildren])
+        let orphaning = Migration(version: 2, name: "drop_parent_b", sql: "DELETE FROM parent WHERE id = 2; CREATE TABLE marker (x);")
+        #expect {
+            try Migrator.migrate(db, migrations: [MigrationTests.parentAndChildren, orphaning])
+        } throws: { error in
+            guard case TrackerError.migrationFailed(2, "drop_parent_b", let reason) = error else { return false }
+            return reason.contains("child") && reason.contains("missing parent")
+        }
+        #expect(try Migrator.appliedMigrations(db).map(\.version) == [1])
+        #expect(try db.first("SELECT count(*) FROM parent", []) { $0.int(0) } == 2, "the delete was rolled back")
+        #expect(try db.first("SELECT 1 FROM sqlite_schema WHERE name = 'marker'", []) { _ in true } == nil)
+        #expect(try db.first("PRAGMA foreign_keys", []) { $0.int(0) } == 1)
+    }
+
+    @Test("a store lacking a migration readers need is refused with `tracker migrate`")
+    func readersNeedMigration() throws {
+        let tmp = TempDir()
+        let path = tmp.path("t.db")
+        let db = try Connection(path: path, mode: .readWrite)
+        try Migrator.migrate(db, migrations: [MigrationTests.parentAndChildren])
+        // Version 3: version 2 is one readers can do without.
+        let later = Migration(version: 3, name: "needed", sql: "CREATE TABLE needed (x);")
+        #expect(throws: TrackerError.needsMigration(path: path, version: 3, name: "needed")) {
+            try Migrator.verify(db, migrations: [MigrationTests.parentAndChildren, later])
+        }
+        let message = TrackerError.needsMigration(path: path, version: 3, name: "needed").errorDescription ?? ""
+        #expect(message.contains("tracker migrate"))
     }
 }

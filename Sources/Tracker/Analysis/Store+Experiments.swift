@@ -18,7 +18,7 @@ extension Store {
     public func experimentSummaries() throws -> [ExperimentSummary] {
         try db.query("""
             SELECT e.name, count(r.seq), count(CASE WHEN r.status = 'finished' THEN 1 END),
-                   count(CASE WHEN r.status = 'running' THEN 1 END), max(r.created_at)
+                   count(CASE WHEN \(Liveness.statusSQL()) = 'running' THEN 1 END), max(r.created_at)
             FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.id AND r.deleted_at IS NULL
             GROUP BY e.id ORDER BY e.created_at, e.id
             """) {

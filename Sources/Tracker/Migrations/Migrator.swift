@@ -17,27 +17,52 @@ enum Migrator {
 
     struct Applied { let version: Int; let name: String; let checksum: String }
 
-    /// Brings `db` up to date, or throws without changing anything when it is too new or
-    /// one of its applied migrations differs from the embedded one.
-    static func migrate(_ db: Connection, migrations: [Migration] = Migration.embedded) throws {
+    /// Brings `db` up to date and returns the migrations this call applied, or throws without
+    /// changing anything when it is too new or one of its applied migrations differs.
+    ///
+    /// As GRDB's `DatabaseMigrator` does, foreign keys are off while a migration runs (so one
+    /// that rebuilds a parent table does not cascade into its children) and
+    /// `PRAGMA foreign_key_check` must come back empty before its transaction commits.
+    @discardableResult
+    static func migrate(_ db: Connection, migrations: [Migration] = Migration.embedded) throws -> [Migration] {
         // Fast path, no write lock: everything is already applied.
-        if try pending(db, migrations).isEmpty { return }
+        if try pending(db, migrations).isEmpty { return [] }
+        // The pragma is a no-op inside a transaction, so it is switched around each one.
+        try db.execute("PRAGMA foreign_keys = OFF")
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
+        var applied: [Migration] = []
         while true {
-            let done: Bool = try db.transaction(.immediate) {
+            let next: Migration? = try db.transaction(.immediate) {
                 try db.execute(bookkeeping)
-                guard let next = try pending(db, migrations).first else { return true }
+                guard let next = try pending(db, migrations).first else { return nil }
                 do {
                     try db.execute(next.sql)
                 } catch let e as SQLiteError {
                     throw TrackerError.migrationFailed(version: next.version, name: next.name, reason: e.description)
                 }
+                if let dangling = try danglingForeignKey(db) {
+                    throw TrackerError.migrationFailed(version: next.version, name: next.name, reason: dangling)
+                }
                 try db.run(
                     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                     [.int(next.version), .text(next.name), .text(next.checksum), .real(Date().timeIntervalSince1970)])
-                return false
+                return next
             }
-            if done { return }
+            guard let next else { return applied }
+            applied.append(next)
         }
+    }
+
+    /// The first row `PRAGMA foreign_key_check` reports, described, or nil when every
+    /// reference resolves.
+    static func danglingForeignKey(_ db: Connection) throws -> String? {
+        let statement = try db.prepare("PRAGMA foreign_key_check")
+        let rows = try statement.rows([]) { row in
+            (table: row.text(0), rowid: row.optionalInt(1), parent: row.text(2))
+        }
+        guard let first = rows.first else { return nil }
+        let row = first.rowid.map { "row \($0) of " } ?? "a row of "
+        return "it leaves \(row)\(first.table) pointing at a missing \(first.parent) row" + (rows.count > 1 ? " (and \(rows.count - 1) more)" : "")
     }
 
     /// Migrations that only add what readers can do without (version 2: metric tiles, which
@@ -49,7 +74,7 @@ enum Migrator {
     static func verify(_ db: Connection, migrations: [Migration] = Migration.embedded) throws {
         let missing = try pending(db, migrations).filter { !optionalForReaders.contains($0.version) }
         if let first = missing.first {
-            throw TrackerError.storage("the database '\(db.path)' lacks migration \(first.version) (\(first.name)); open it once with a read-write command (for example `tracker runs`) to upgrade it.")
+            throw TrackerError.needsMigration(path: db.path, version: first.version, name: first.name)
         }
     }
 

@@ -182,7 +182,7 @@ private struct Builder {
         let column = switch a {
         case .id: "r.id"
         case .name: "r.name"
-        case .status: "r.status"
+        case .status: Liveness.statusSQL()  // derived: a dead `running` run reads as crashed
         case .experiment: "e.name"
         case .origin: "r.origin"
         case .parent: "(SELECT p.id FROM runs p WHERE p.seq = r.parent_seq)"

@@ -42,7 +42,7 @@ public struct RunSort: Sendable, Equatable {
             let column = switch a {
             case .id: "r.id"
             case .name: "r.name"
-            case .status: "r.status"
+            case .status: Liveness.statusSQL()
             case .experiment: "e.name"
             case .origin: "r.origin"
             case .parent: "r.parent_seq"

@@ -5,11 +5,14 @@ import Glibc
 import Darwin
 #endif
 
-/// One SQLite connection: WAL journal, a busy timeout, foreign keys on.
+/// One SQLite connection: a busy timeout, foreign keys on, tracker's SQL functions; a writer
+/// also sets the WAL journal.
 ///
 /// Not `Sendable`: a connection is used by one thread at a time (the background writer
 /// owns its own connection).
 final class Connection {
+    /// `readWrite` creates the file and switches it to WAL: only for a file already known to be
+    /// a tracker store (or missing or empty). `readOnly` never changes the file (see `Access`).
     enum Mode { case readWrite, readOnly }
 
     private(set) var handle: OpaquePointer?
@@ -24,39 +27,49 @@ final class Connection {
         self.path = path
         self.mode = mode
         if path != ":memory:" { try Connection.checkHeader(path: path, mode: mode) }
-        var db: OpaquePointer?
-        let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        handle = db
-        guard rc == SQLITE_OK else {
-            let err = SQLiteError(code: rc, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open", sql: nil)
-            sqlite3_close_v2(db)
-            handle = nil
-            throw TrackerError.cannotOpen(path: path, reason: err.message)
-        }
-        sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, Connection.busyTimeoutMilliseconds)
-        do {
-            // Touch the schema first: a non-database file fails here, before anything is written.
-            if path != ":memory:" { try checkNotTruncated() }
-            try execute("SELECT count(*) FROM sqlite_schema")
-            try execute("PRAGMA foreign_keys = ON")
-            if mode == .readWrite {
-                try retryingBusy { try execute("PRAGMA journal_mode = WAL") }
-                try execute("PRAGMA synchronous = NORMAL")
-            } else {
-                try execute("PRAGMA query_only = ON")
+        var access = mode == .readWrite ? Access.readWrite : Connection.readAccess(path: path)
+        while true {
+            handle = try Connection.openHandle(path: path, access: access)
+            do {
+                try configure(mode: mode, access: access)
+                return
+            } catch let e as SQLiteError where access == .readOnlyFile && e.isReadOnly && !Connection.exists(path + "-wal") {
+                // A WAL file in a directory we cannot write, with no -wal beside it: SQLite
+                // cannot create the -wal/-shm a reader needs. Nobody else can create them
+                // either, so nothing can be writing: read it as immutable.
+                closeHandle()
+                access = .immutable
+            } catch {
+                closeHandle()
+                guard let e = error as? SQLiteError else { throw error }
+                if e.isNotADatabase || e.isCorrupt { throw TrackerError.notADatabase(path: path, reason: e.message) }
+                if e.isReadOnly { throw TrackerError.cannotOpen(path: path, reason: e.message) }
+                throw e
             }
-        } catch {
-            cache.removeAll()
-            sqlite3_close_v2(handle)
-            handle = nil
-            guard let e = error as? SQLiteError else { throw error }
-            if e.isNotADatabase || e.isCorrupt { throw TrackerError.notADatabase(path: path, reason: e.message) }
-            if e.isReadOnly { throw TrackerError.cannotOpen(path: path, reason: e.message) }
-            throw e
         }
+    }
+
+    /// Sets the connection up; a reader sets nothing that is stored in the file.
+    private func configure(mode: Mode, access: Access) throws {
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Connection.busyTimeoutMilliseconds)
+        try registerFunctions()
+        // Before the first read: a reader must not be able to write, not even by mistake.
+        if mode == .readOnly { try execute("PRAGMA query_only = ON") }
+        // Touch the schema first: a non-database file fails here, before anything is written.
+        if path != ":memory:" { try checkNotTruncated() }
+        try execute("SELECT count(*) FROM sqlite_schema")
+        try execute("PRAGMA foreign_keys = ON")
+        if mode == .readWrite {
+            try retryingBusy { try execute("PRAGMA journal_mode = WAL") }
+            try execute("PRAGMA synchronous = NORMAL")
+        }
+    }
+
+    private func closeHandle() {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+        handle = nil
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A prepared SQL statement: bind, step, read columns; finalized on deinit.
 ///
@@ -9,17 +10,49 @@ final class Statement {
     let sql: String
     private unowned let connection: Connection
 
+    /// Prepares exactly one statement. Text after it (other than whitespace and comments) is
+    /// a programming error: SQLite would silently ignore it.
     init(connection: Connection, sql: String) throws {
         self.connection = connection
         self.sql = sql
         var stmt: OpaquePointer?
-        let rc = sqlite3_prepare_v2(connection.handle, sql, -1, &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else {
-            sqlite3_finalize(stmt)
-            throw connection.error(rc, sql: sql)
+        let trailing: String = try sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v2(connection.handle, text, -1, &stmt, &tail)
+            guard rc == SQLITE_OK, stmt != nil else {
+                sqlite3_finalize(stmt)
+                throw connection.error(rc, sql: sql)
+            }
+            return tail.map { String(cString: $0) } ?? ""
         }
         handle = stmt
+        parameterCount = Int(sqlite3_bind_parameter_count(stmt))
+        if try Statement.holdsStatement(trailing, connection: connection) {
+            throw TrackerError.programmerError("SQL text after the first statement would be ignored: \(trailing.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
     }
+
+    /// Whether `text` holds a statement (whitespace, comments and empty `;` do not).
+    private static func holdsStatement(_ text: String, connection: Connection) throws -> Bool {
+        guard text.contains(where: { !$0.isWhitespace && $0 != ";" }) else { return false }
+        return text.withCString { start in
+            var rest: UnsafePointer<CChar>? = start
+            while let p = rest, p.pointee != 0 {
+                var stmt: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let rc = sqlite3_prepare_v2(connection.handle, p, -1, &stmt, &tail)
+                sqlite3_finalize(stmt)
+                // A tail that does not even compile is still text that would have been ignored.
+                if rc != SQLITE_OK || stmt != nil { return true }
+                if tail == p { return false }
+                rest = tail
+            }
+            return false
+        }
+    }
+
+    /// The number of `?` placeholders (the highest parameter index).
+    let parameterCount: Int
 
     deinit { sqlite3_finalize(handle) }
 
@@ -39,8 +72,12 @@ final class Statement {
         guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
     }
 
-    /// Resets the statement and binds `values` to parameters 1...n.
+    /// Resets the statement and binds `values` to parameters 1...n; their number must be the
+    /// number of placeholders (a missing value would silently be NULL).
     func bind(_ values: [SQLValue]) throws {
+        guard values.count == parameterCount else {
+            throw TrackerError.programmerError("\(values.count) value\(values.count == 1 ? "" : "s") bound to \(parameterCount) placeholder\(parameterCount == 1 ? "" : "s") in: \(sql)")
+        }
         reset()
         for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 extension Store {
     static let runColumns = """
-        r.id, r.uuid, e.name, r.name, r.status, r.created_at, r.started_at, r.ended_at, r.seed, r.config, r.config_hash,
+        r.id, r.uuid, e.name, r.name, \(Liveness.statusSQL()), r.created_at, r.started_at, \(Liveness.endedAtSQL()), r.seed, r.config, r.config_hash,
         r.environment, (SELECT p.id FROM runs p WHERE p.seq = r.parent_seq), r.origin, r.pid, r.host, r.heartbeat_at, r.deleted_at
         """
 

@@ -9,33 +9,59 @@ public final class Store {
     public let readOnly: Bool
     let db: Connection
 
-    /// Opens (creating and migrating when needed) the database at `path`.
-    ///
-    /// - Parameter readOnly: open without ever writing (for viewers); the file must exist
-    ///   and be fully migrated.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// Opens the store at `path` for `access` (see `Store.Access`): the file is inspected
+    /// read-only first, and only a tracker store (or, for `.record`, a missing or empty file)
+    /// is ever opened for writing.
+    public init(path: String, access: Access) throws {
         self.path = path
-        self.readOnly = readOnly
-        db = try Connection(path: path, mode: readOnly ? .readOnly : .readWrite)
-        if readOnly {
-            try Migrator.verify(db)
-        } else {
-            try Migrator.migrate(db)
-            try markCrashedRuns()
+        self.readOnly = access == .read
+        let inspection = try Store.inspect(path: path)
+        switch inspection.kind {
+        case .missing, .empty:
+            guard access == .record else { throw TrackerError.databaseMissing(path: path) }
+        case .foreign(let detail):
+            throw TrackerError.notATrackerStore(path: path, detail: detail)
+        case .tracker:
+            break
         }
+        if access == .read {
+            guard let reader = inspection.connection else { throw TrackerError.databaseMissing(path: path) }
+            try Migrator.verify(reader)
+            db = reader
+            return
+        }
+        inspection.connection = nil  // closed before the writer opens: no reader lingers on a file being migrated
+        db = try Connection(path: path, mode: .readWrite)
+        try Migrator.migrate(db)
+        try markCrashedRuns()
     }
 
-    /// Applies pending schema migrations to an existing file and nothing else (no run is
-    /// touched); returns whether any was applied. Viewers call this once before opening the
-    /// store read-only.
-    @discardableResult
-    public static func upgradeSchema(path: String) throws -> Bool {
-        let db = try Connection(path: path, mode: .readWrite)
-        let pending = try Migrator.pending(db, Migration.embedded)
-        guard !pending.isEmpty else { return false }
-        try Migrator.migrate(db)
-        return true
+    /// Opens (creating and migrating when needed) the database at `path`, or, with
+    /// `readOnly`, an existing store for reading only (`Access.read`).
+    public convenience init(path: String, readOnly: Bool = false) throws {
+        try self.init(path: path, access: readOnly ? .read : .record)
     }
+
+    /// Applies pending schema migrations to an existing tracker store and nothing else (no
+    /// run is touched); returns the `(version, name)` of each one applied, none when the
+    /// file was up to date. A missing, empty or foreign file is refused untouched.
+    @discardableResult
+    public static func migrate(path: String) throws -> [(version: Int, name: String)] {
+        let inspection = try inspect(path: path)
+        switch inspection.kind {
+        case .missing, .empty: throw TrackerError.databaseMissing(path: path)
+        case .foreign(let detail): throw TrackerError.notATrackerStore(path: path, detail: detail)
+        case .tracker: break
+        }
+        guard let reader = inspection.connection, try !Migrator.pending(reader, Migration.embedded).isEmpty else { return [] }
+        inspection.connection = nil
+        let db = try Connection(path: path, mode: .readWrite)
+        return try Migrator.migrate(db).map { ($0.version, $0.name) }
+    }
+
+    /// `migrate(path:)`, answering only whether anything was applied.
+    @discardableResult
+    public static func upgradeSchema(path: String) throws -> Bool { try !migrate(path: path).isEmpty }
 
     /// The schema version of the file (the highest applied migration).
     public func schemaVersion() throws -> Int {
@@ -180,15 +206,18 @@ public final class Store {
         }
     }
 
-    /// Marks runs left `running` by a process that is gone as `crashed`, with an event.
+    /// Marks runs left `running` by a process that is provably gone as `crashed`, with an
+    /// event. Only writers call it (on open); readers derive the same status without writing
+    /// (`Liveness.readStatus`), so both agree on every run.
     @discardableResult
     public func markCrashedRuns() throws -> [String] {
+        try requireWritable()
         let now = Date().timeIntervalSince1970
         let candidates = try db.query("SELECT seq, id, pid, host, heartbeat_at FROM runs WHERE status = 'running'") {
             (seq: $0.int(0), id: $0.text(1), pid: $0.optionalInt(2).map { Int($0) }, host: $0.optionalText(3), heartbeat: $0.optionalDouble(4))
         }
         var crashed: [String] = []
-        for c in candidates where Liveness.isGone(pid: c.pid, host: c.host, heartbeat: c.heartbeat, now: now) {
+        for c in candidates where Liveness.isProvablyDead(ProcessHolder(pid: c.pid, host: c.host, heartbeat: c.heartbeat), now: now) {
             try db.transaction(.immediate) {
                 // Re-check under the lock: the run may have finished meanwhile.
                 // Re-check the holder too: a resume may have taken the run over since the read.

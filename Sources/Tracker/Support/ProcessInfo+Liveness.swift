@@ -5,32 +5,80 @@ import Glibc
 import Darwin
 #endif
 
-/// Facts about processes used for run liveness.
-enum Liveness {
-    /// Seconds between heartbeats of a running recorder.
-    static let heartbeatInterval: Double = 2
-    /// A running run whose heartbeat is older than this reads as crashed, whatever its pid.
-    static let staleAfter: Double = 60
+/// Who holds a run (or, later, a lease): the process id, the host it runs on and its last
+/// heartbeat (seconds since 1970), as recorded in the store.
+public struct ProcessHolder: Sendable, Equatable {
+    public var pid: Int?
+    public var host: String?
+    public var heartbeat: Double?
 
-    static var hostName: String {
+    public init(pid: Int?, host: String?, heartbeat: Double?) {
+        self.pid = pid
+        self.host = host
+        self.heartbeat = heartbeat
+    }
+}
+
+/// Facts about processes, and the one rule that says when a holder is gone.
+///
+/// Readers never write `crashed`: they derive it with `readStatus` (in SQL through the
+/// `tracker_run_status` function every connection registers), so `runs`, `show`, filters,
+/// sorting, comparisons and the UI all see the same status without touching the file.
+public enum Liveness {
+    /// Seconds between heartbeats of a running recorder.
+    public static let heartbeatInterval: Double = 2
+    /// A holder whose heartbeat is older than this is gone, whatever its pid.
+    public static let staleAfter: Double = 60
+
+    /// This machine's name, as recorded in `runs.host` (read once: it is asked per row).
+    public static let hostName: String = {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count - 1) == 0 else { return "unknown" }
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
+    public static var pid: Int { Int(getpid()) }
+
+    /// This process as a holder, with a heartbeat of `now`.
+    public static func current(now: Double = Date().timeIntervalSince1970) -> ProcessHolder {
+        ProcessHolder(pid: pid, host: hostName, heartbeat: now)
     }
 
-    static var pid: Int { Int(getpid()) }
-
     /// Whether a process with this pid exists on this host (EPERM means it exists).
-    static func processExists(_ pid: Int) -> Bool {
-        guard pid > 0 else { return false }
-        if kill(pid_t(pid), 0) == 0 { return true }
+    public static func processExists(_ pid: Int) -> Bool {
+        guard pid > 0, let p = pid_t(exactly: pid) else { return false }
+        if kill(p, 0) == 0 { return true }
         return errno == EPERM
     }
 
-    /// Whether a run recorded as running is really gone.
-    static func isGone(pid: Int?, host: String?, heartbeat: Double?, now: Double) -> Bool {
-        if let heartbeat, now - heartbeat > staleAfter { return true }
-        if let host, host == hostName, let pid { return !processExists(pid) }
-        return heartbeat == nil
+    /// Whether `holder` is provably gone: its heartbeat is older than `staleAfter`, or it ran
+    /// on this host and its pid no longer exists, or it never recorded a heartbeat and cannot
+    /// be checked here. A live pid on this host with a fresh heartbeat is never gone; a holder
+    /// on another host is gone only by its heartbeat.
+    public static func isProvablyDead(_ holder: ProcessHolder, now: Double = Date().timeIntervalSince1970) -> Bool {
+        if let heartbeat = holder.heartbeat, heartbeat.isFinite, now - heartbeat > staleAfter { return true }
+        if let host = holder.host, host == hostName, let pid = holder.pid { return !processExists(pid) }
+        return holder.heartbeat == nil
+    }
+
+    /// The status a reader reports for a stored status: `running` whose holder is provably
+    /// dead reads as `crashed`; every other status is as stored.
+    public static func readStatus(_ stored: String, holder: ProcessHolder, now: Double = Date().timeIntervalSince1970) -> String {
+        guard stored == RunStatus.running.rawValue, isProvablyDead(holder, now: now) else { return stored }
+        return RunStatus.crashed.rawValue
+    }
+
+    /// The SQL function (registered on every connection) that applies `readStatus` to a row.
+    static let statusFunctionName = "tracker_run_status"
+
+    /// The derived status of the run row aliased `alias` (`r` in the query code).
+    static func statusSQL(_ alias: String = "r") -> String {
+        "\(statusFunctionName)(\(alias).status, \(alias).pid, \(alias).host, \(alias).heartbeat_at)"
+    }
+
+    /// The end time of the run row aliased `alias`: a run that reads as crashed ended at its
+    /// last heartbeat.
+    static func endedAtSQL(_ alias: String = "r") -> String {
+        "coalesce(\(alias).ended_at, CASE WHEN \(statusSQL(alias)) = 'crashed' THEN \(alias).heartbeat_at END)"
     }
 }
