@@ -18,9 +18,12 @@ public struct RunLease: Sendable, Equatable {
     /// This process.
     static func current(now: Double) -> RunLease { RunLease(pid: Liveness.pid, host: Liveness.hostName, heartbeatAt: now) }
 
-    /// Whether the holder is provably gone (see `Liveness.isGone`).
+    /// The holder in the form the liveness rule reads.
+    public var holder: ProcessHolder { ProcessHolder(pid: pid, host: host, heartbeat: heartbeatAt) }
+
+    /// Whether the holder is provably gone (the one rule: `Liveness.isProvablyDead`).
     public func isGone(now: Double = Date().timeIntervalSince1970) -> Bool {
-        Liveness.isGone(pid: pid, host: host, heartbeat: heartbeatAt, now: now)
+        Liveness.isProvablyDead(holder, now: now)
     }
 
     /// Whether this process holds it.
