@@ -96,6 +96,26 @@ struct HTTPServerTests {
         #expect(tooLarge.status == 413 && tooLarge.headers["connection"] == "close")
     }
 
+    @Test("pipelined requests are answered in order; Expect: 100-continue gets 100 before the answer")
+    func pipelining() async throws {
+        let f = try await UIFixture.shared.get()
+        let c = try RawClient(port: f.port)
+        defer { c.close() }
+        try c.send("GET /api/runs/\(f.batchNormRun) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                   + "HEAD /api/experiments HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let first = try c.response()
+        #expect(first.status == 200 && String(decoding: first.body, as: UTF8.self).contains(f.batchNormRun))
+        #expect(try c.response().status == 404)
+        #expect(try c.response(head: true).status == 200)
+
+        let expect = try RawClient(port: f.port)
+        defer { expect.close() }
+        try expect.send("POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try expect.response(head: true).status == 100)
+        try expect.send("hello")
+        #expect(try expect.response().status == 405)
+    }
+
     @Test("the server stops when its task is cancelled and the port is free again")
     func stops() async throws {
         let f = try await UIFixture.shared.get()

@@ -20,7 +20,7 @@ enum ConnectionEvent: Sendable {
 /// `idleTimeout`; from a request's first byte, head and body must arrive within
 /// `requestDeadline` in all — one timer, not restarted by each byte, so a client dribbling
 /// bytes cannot hold the connection. Answering a request has no timer here; the idle timer
-/// starts when the response is written (and also covers a client that does not read it).
+/// starts when the response is written (a response still queued for a slow reader defers it).
 final class ConnectionGuard: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -138,7 +138,17 @@ final class ConnectionGuard: ChannelDuplexHandler {
     private func becomeIdle(_ context: ChannelHandlerContext) {
         phase = .idle
         registry.update(context.channel, .idle)
-        schedule(context, after: TimeAmount(limits.idleTimeout)) { _, context in context.close(promise: nil) }
+        schedule(context, after: TimeAmount(limits.idleTimeout)) { guardHandler, context in guardHandler.idleTimerFired(context) }
+    }
+
+    /// A connection still sending a large response to a slow reader is not idle: look again
+    /// later (it stays evictable at the connection limit meanwhile).
+    private func idleTimerFired(_ context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.close(promise: nil)
+        } else {
+            schedule(context, after: TimeAmount(limits.idleTimeout)) { guardHandler, context in guardHandler.idleTimerFired(context) }
+        }
     }
 
     private func schedule(_ context: ChannelHandlerContext, after delay: TimeAmount,
