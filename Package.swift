@@ -64,7 +64,7 @@ let package = Package(
             swiftSettings: optimized),
         .testTarget(name: "TrackerTests", dependencies: ["Tracker"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
-        .testTarget(name: "CLITests", dependencies: ["tracker-cli", "Tracker", "Trainer"], exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["tracker-cli", "Tracker", "Trainer"], exclude: ["Golden", "Help"]),
         .testTarget(name: "TrackerUITests", dependencies: ["TrackerUI", "Tracker", "Trainer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import tracker_cli
+
+/// The command line as swift-argument-parser sees it: `parseAsRoot` on argument lists, and
+/// whole help texts compared with Tests/CLITests/Help/*.txt (accept deliberate changes with
+/// `UPDATE_GOLDEN=1 swift test --filter ParseTests`).
+@Suite("Parsing the command line")
+struct ParseTests {
+    @Test("parseAsRoot picks the subcommand and fills its options")
+    func parses() throws {
+        let runs = try #require(try TrackerCommand.parseAsRoot(["runs", "--db", "x.db", "--where", "params.lr = 0.1", "--sort", "name:desc", "--limit", "5", "--format", "json"]) as? RunsCommand)
+        #expect(runs.store.path == "x.db")
+        #expect(runs.filter == "params.lr = 0.1")
+        #expect(runs.sort == "name:desc")
+        #expect(runs.limit == 5)
+        #expect(runs.output.format == .json)
+        let show = try #require(try TrackerCommand.parseAsRoot(["show", "abc1", "--format", "json"]) as? ShowCommand)
+        #expect(show.runID == "abc1")
+        #expect(show.format == .json)
+        let diff = try #require(try TrackerCommand.parseAsRoot(["diff", "a", "b"]) as? DiffCommand)
+        #expect(diff.runA == "a" && diff.runB == "b" && diff.format == .table)
+    }
+
+    @Test("usage errors are parse errors, not runs: unknown subcommand, missing argument, bad enum value")
+    func refuses() {
+        for args in [["nonsense"], ["diff", "only-one"], ["runs", "--format", "xml"], ["show"], ["runs", "--limit", "many"]] {
+            #expect(throws: (any Error).self, "\(args)") { _ = try TrackerCommand.parseAsRoot(args) }
+        }
+    }
+
+    @Test("every subcommand has help; whole help texts of the root and the main commands match their golden files")
+    func helpTexts() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help")
+        for command in commands {
+            #expect(!command.helpMessage(columns: 100).isEmpty)
+        }
+        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self)]
+        for (name, command) in checked {
+            let text = command == TrackerCommand.self ? TrackerCommand.helpMessage(columns: 100) : TrackerCommand.helpMessage(for: command, columns: 100)
+            let url = folder.appendingPathComponent("\(name).txt")
+            if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
+                try Data(text.utf8).write(to: url)
+                continue
+            }
+            let expected = try #require(try? String(contentsOf: url, encoding: .utf8), "no Help/\(name).txt; run with UPDATE_GOLDEN=1")
+            #expect(text == expected, "help of \(name) changed:\n\(text)")
+        }
+    }
+}
