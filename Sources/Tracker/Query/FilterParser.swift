@@ -14,6 +14,10 @@ public struct FilterParser {
     let text: String
     private let tokens: [FilterToken]
     private var position = 0
+    /// Open parentheses and NOTs around the current token (bounded by `FilterLimits.maxDepth`).
+    private var depth = 0
+    private var terms = 0
+    private var valueCount = 0
 
     private init(text: String, tokens: [FilterToken]) {
         self.text = text
@@ -22,7 +26,7 @@ public struct FilterParser {
 
     /// Parses a whole filter; throws `FilterError` naming the column of the problem.
     public static func parse(_ text: String) throws -> FilterExpression {
-        var parser = FilterParser(text: text, tokens: try FilterLexer.tokens(text))
+        var parser = FilterParser(text: text, tokens: try lex(text))
         let expr = try parser.expression()
         guard parser.peek.kind == .end else {
             throw parser.error(.unexpectedToken, "expected AND, OR or the end of the filter, found \(parser.peek.display)", at: parser.peek)
@@ -32,12 +36,21 @@ public struct FilterParser {
 
     /// Parses a lone field (`metrics.val_acc`, `params.lr`, `start_time`), as used by `--sort`.
     public static func parseField(_ text: String) throws -> FilterField {
-        var parser = FilterParser(text: text, tokens: try FilterLexer.tokens(text))
+        var parser = FilterParser(text: text, tokens: try lex(text))
         let (field, _) = try parser.field()
         guard parser.peek.kind == .end else {
             throw parser.error(.unexpectedToken, "unexpected \(parser.peek.display) after the field", at: parser.peek)
         }
         return field
+    }
+
+    /// The tokens of a filter no longer than `FilterLimits.maxBytes`.
+    private static func lex(_ text: String) throws -> [FilterToken] {
+        let bytes = text.utf8.count
+        guard bytes <= FilterLimits.maxBytes else {
+            throw FilterError(.tooLarge, "the filter is \(bytes) bytes long; at most \(FilterLimits.maxBytes) are accepted", column: 1, filter: text)
+        }
+        return try FilterLexer.tokens(text)
     }
 
     // MARK: tokens
@@ -75,10 +88,25 @@ public struct FilterParser {
         return left
     }
 
+    /// Enters one level of parentheses or NOT; the limit keeps this recursion far from the
+    /// end of even a small (512 KiB) thread stack.
+    private mutating func nest(_ token: FilterToken) throws {
+        depth += 1
+        guard depth <= FilterLimits.maxDepth else {
+            throw error(.tooDeep, "the filter is nested deeper than \(FilterLimits.maxDepth) levels (parentheses and NOT)", at: token)
+        }
+    }
+
     private mutating func unary() throws -> FilterExpression {
-        if accept(keyword: "not") { return .not(try unary()) }
+        if peek.keyword == "not" {
+            try nest(advance())
+            defer { depth -= 1 }
+            return .not(try unary())
+        }
         if peek.kind == .leftParen {
             let open = advance()
+            try nest(open)
+            defer { depth -= 1 }
             let inner = try expression()
             guard peek.kind == .rightParen else {
                 throw error(.unexpectedToken, "expected ')' to close the '(' at column \(open.column), found \(peek.display)", at: peek)
@@ -90,6 +118,10 @@ public struct FilterParser {
     }
 
     private mutating func comparison() throws -> FilterComparison {
+        terms += 1
+        guard terms <= FilterLimits.maxTerms else {
+            throw error(.tooLarge, "the filter has more than \(FilterLimits.maxTerms) comparisons; split it or use IN (…) lists", at: peek)
+        }
         let (field, fieldToken) = try field()
         let opToken = peek
         let op = try comparisonOperator()
@@ -148,6 +180,10 @@ public struct FilterParser {
 
     private mutating func literal() throws -> FilterLiteral {
         let t = advance()
+        valueCount += 1
+        guard valueCount <= FilterLimits.maxValues else {
+            throw error(.tooLarge, "the filter has more than \(FilterLimits.maxValues) values (IN lists included)", at: t)
+        }
         switch t.kind {
         case .string(let s), .doubleQuoted(let s): return .string(s)
         case .number(let v, let text): return .number(v, text)
