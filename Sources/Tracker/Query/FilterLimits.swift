@@ -16,7 +16,8 @@ public enum FilterLimits {
     public static let maxDepth = 256
     /// Deepest nesting of AND/OR groups in the SQL, once NOTs are pushed down to the
     /// comparisons and redundant parentheses dropped: one level per alternation (AND inside OR
-    /// inside AND …) and one per `chunk` terms of a long list. Each costs SQLite parser stack.
+    /// inside AND …) and one per `chunk` terms of a long list. Each costs SQLite parser stack:
+    /// SQLite 3.40 (a 100-entry parser stack) refuses the heaviest comparisons from 24 levels on.
     public static let maxGroupDepth = 16
     /// Longest LIKE/ILIKE pattern, in UTF-8 bytes.
     public static let maxPatternBytes = 1_000
