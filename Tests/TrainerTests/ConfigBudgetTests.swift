@@ -35,9 +35,10 @@ struct ConfigBudgetTests {
 
     @Test("a ~400-byte alias bomb (9 levels of 9) is refused in milliseconds")
     func aliasBomb() throws {
-        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
-        for i in 1...8 { text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n" }
-        #expect(text.utf8.count < 450)
+        let names = Array("abcdefghi").map(String.init)
+        var text = "a: &a [x,x,x,x,x,x,x,x,x]\n"
+        for i in 1...8 { text += "\(names[i]): &\(names[i]) [" + Array(repeating: "*\(names[i - 1])", count: 9).joined(separator: ",") + "]\n" }
+        #expect(text.utf8.count < 420)
         let (error, seconds) = Self.timed { ConfigText.error(text) }
         #expect(error?.message.contains("more than \(ConfigBudget.maxNodes) values") == true, "\(String(describing: error))")
         #expect(error?.location?.hasPrefix("c.yaml:") == true)
@@ -98,9 +99,10 @@ struct ConfigBudgetTests {
 
     @Test("model sizes over the budget are refused naming the key", arguments: [
         ("{depth: 1, width: 2000000000}", "model.width"),
-        ("{depth: 1, width: 1000000}", "model.width"),
+        ("{depth: 2, width: 1000000}", "model.width"),
         ("{depth: 1000000000, width: 8}", "model.depth"),
-        ("{widths: [100, 200000]}", "model.widths.1"),
+        ("{widths: [1000, 200000]}", "model.widths.1"),
+        ("{widths: [200000, 1000, 8]}", "model.widths.1"),
         ("{widths: [8, 2.5]}", "model.widths.1"),
         ("{layers: [{type: dense, units: 20000}, {type: relu}, {type: dense, units: 20000}, {type: dense, units: 2}]}", "model.layers.2"),
         ("{layers: [{type: dense, units: 1e12}]}", "model.layers.0.units"),

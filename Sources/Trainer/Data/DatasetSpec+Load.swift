@@ -69,8 +69,13 @@ extension DatasetSpec {
         var (train, test) = try loadSource(seed: seed)
         var description: [String] = []
         if let subset {
-            let indices = try Splits.subsetIndices(of: train, count: subset.count, random: subset.random,
+            let indices: [Int]
+            do {
+                indices = try Splits.subsetIndices(of: train, count: subset.count, random: subset.random,
                                                    balanced: subset.balanced, seed: seed)
+            } catch DataError.invalidRequest(let reason) {
+                throw DataError.invalidSpec(key: "subset.count", reason: reason)  // the key the user can change
+            }
             train = try train.selecting(indices)
             description.append("subset=\(subset.count),random=\(subset.random),balanced=\(subset.balanced)")
         }

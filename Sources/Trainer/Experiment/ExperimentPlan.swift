@@ -115,6 +115,9 @@ public enum ExperimentPlan {
         } catch DataError.invalidSpec(let key, let reason) {
             let k = qualify(key)
             throw ConfigError(message: "'\(k)' \(reason)", location: doc.location(of: k))
+        } catch DataError.invalidRequest(let reason) {
+            let k = prefix ?? "data"
+            throw ConfigError(message: "'\(k)': \(reason)", location: doc.location(of: k))
         } catch let e as DecodingError {
             let (path, message) = describe(e)
             let k = qualify(path)
