@@ -40,7 +40,8 @@ struct BoundsCLITests {
 
     @Test("a 30,000-deep filter is a clear error from runs and compare, no crash")
     func deepFilter() throws {
-        let (_, db, _) = try Self.fixture()
+        let (tmp, db, _) = try Self.fixture()
+        defer { withExtendedLifetime(tmp) {} }
         let filter = String(repeating: "(", count: 30_000) + "params.dropout = 0.5" + String(repeating: ")", count: 30_000)
         for verb in ["runs", "compare"] {
             let r = try CLI.run([verb, "--where", filter, "--db", db])

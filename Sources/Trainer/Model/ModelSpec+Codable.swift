@@ -47,7 +47,7 @@ extension ModelSpec: Codable {
             } else {
                 // Bounded before the array is built: `depth: 1e9` must not allocate.
                 let depth = try c.integer(.depth, in: SpecBounds.depth) ?? 0
-                let width = try c.integer(.width, in: 0...SpecBounds.width.upperBound) ?? 0
+                let width = try c.integer(.width, in: SpecBounds.width) ?? 0
                 if (depth > 0 || c.contains(.width)) && width <= 0 { throw invalid(.width, "must be > 0, got \(width)") }
                 hidden = Array(repeating: width, count: depth)
                 widthKey = { _ in "width" }
