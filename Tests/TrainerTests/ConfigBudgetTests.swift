@@ -126,6 +126,8 @@ struct ConfigBudgetTests {
         ("batch_size", "2.5", "whole number"), ("batch_size", "1e300", "between"), ("threads", "1.5", "whole number"),
         ("logging", "{keep_checkpoints: 1e9}", "between"), ("logging", "{layer_stats_every: 0.5}", "whole number"),
         ("early_stopping", "{patience: 2.5}", "whole number"), ("diagnostics", "{overfit_patience: 1e10}", "between"),
+        ("optimizer", "{type: adam, lr: {type: step, value: 0.01, every: 2.5}}", "'optimizer.lr.every' must be a whole number"),
+        ("optimizer", "{type: adam, lr: {type: warmup, steps: 1e12, then: 0.01}}", "'optimizer.lr.steps' must be between"),
     ])
     func integerKeys(key: String, value: String, says: String) throws {
         let error = ConfigText.error(ConfigText.with([key: value]))

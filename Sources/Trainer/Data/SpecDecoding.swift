@@ -81,6 +81,16 @@ extension KeyedDecodingContainer {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// `integer(_:in:)` for a key that must be there.
+    func requiredInteger(_ key: Key, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = try integer(key, in: range) else {
+            throw TrainerError.invalidSpec(key: SpecPath.dotted(codingPath + [key]), message: "is required")
+        }
+        return value
+    }
+}
+
 /// Upper bounds of config values: far above any useful run, far below what exhausts the machine.
 public enum SpecBounds {
     public static let epochs = 1...100_000
