@@ -61,7 +61,7 @@ extension FilterGenerator {
 
 @Suite("Filter language: fuzzing with hostile inputs")
 struct FilterFuzzTests {
-    @Test("600 hostile filters on a 512 KiB stack: each a result or a clear FilterError, in bounded time")
+    @Test("600 hostile filters on a 256 KiB stack: each a result or a clear FilterError, in bounded time")
     func hostileFilters() throws {
         let tmp = TempDir()
         let shared = SharedStore(store: try FilterSearchTests.makeStore(tmp))

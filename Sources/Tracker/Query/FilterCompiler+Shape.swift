@@ -6,28 +6,24 @@ indirect enum FilterShape {
     /// `isAnd`: all operands hold, else any; at least two operands.
     case group(isAnd: Bool, [FilterShape])
 
-    /// The shape of `e`, negated when `negated`. Chains of one operator (the parser's
-    /// left-deep trees, up to `FilterLimits.maxTerms` long) are walked in a loop, so the
-    /// recursion only follows the nesting, which the parser bounds.
-    init(_ e: FilterExpression, negated: Bool = false) {
+    /// The shape of `expression`, negated when `negated`. NOT chains are unwrapped in a loop
+    /// and AND/OR operands iterated, so the recursion only follows the nesting of groups,
+    /// which the parser bounds.
+    init(_ expression: FilterExpression, negated: Bool = false) {
+        var e = expression, negated = negated
+        while case .not(let inner) = e { e = inner; negated.toggle() }  // NOT chains in a loop
         switch e {
         case .comparison(let c): self = .comparison(c, negated: negated)
-        case .not(let inner): self = FilterShape(inner, negated: !negated)
-        case .and, .or:
-            let isAnd = e.isAnd != negated
+        case .not(let inner): self = FilterShape(inner, negated: !negated)  // not reached: the loop unwrapped NOTs
+        case .and(let items), .or(let items):
+            // De Morgan under negation; operands of the same operator merge into this group.
+            let isAnd = (e.isAnd == true) != negated
             var operands: [FilterShape] = []
-            var pending: [FilterExpression] = []  // right operands, innermost last
-            var current = e
-            while current.isAnd == e.isAnd, let (left, right) = current.operands {
-                pending.append(right)
-                current = left
-            }
-            pending.append(current)
-            for operand in pending.reversed() {
-                let shape = FilterShape(operand, negated: negated)
+            for item in items {
+                let shape = FilterShape(item, negated: negated)
                 if case .group(isAnd, let inner) = shape { operands += inner } else { operands.append(shape) }
             }
-            self = .group(isAnd: isAnd, operands)
+            self = operands.count == 1 ? operands[0] : .group(isAnd: isAnd, operands)
         }
     }
 
@@ -46,13 +42,6 @@ extension FilterExpression {
         switch self {
         case .and: true
         case .or: false
-        default: nil
-        }
-    }
-
-    var operands: (FilterExpression, FilterExpression)? {
-        switch self {
-        case .and(let a, let b), .or(let a, let b): (a, b)
         default: nil
         }
     }

@@ -1,7 +1,8 @@
 /// The bounds every filter is checked against before it reaches SQLite.
 ///
-/// They keep the parser's recursion shallow (the UI parses on a connection thread with a
-/// small stack), keep the compiled SQL within SQLite's own limits (parser stack ≈ 30–90
+/// The parser itself does not recurse (an explicit stack) and AND/OR are n-ary, so walking
+/// or releasing a tree recurses only as deep as `maxDepth`: the worst filters parse, compile
+/// and run within a 128 KiB thread stack (the UI parses on connection threads). They keep the compiled SQL within SQLite's own limits (parser stack ≈ 30–90
 /// nested parentheses, expression depth 1000, 32766 bound values, 500 compound SELECTs,
 /// LIKE patterns of 50,000 bytes) and keep the time one filter costs small. A filter over a
 /// limit is a `FilterError` that names the limit; it never becomes an SQLite error.

@@ -1,4 +1,4 @@
-/// Parses filter text into a `FilterExpression` (recursive descent).
+/// Parses filter text into a `FilterExpression` (the grammar below, with an explicit stack).
 ///
 /// Grammar (keywords case-insensitive):
 /// ```
@@ -76,45 +76,69 @@ public struct FilterParser {
 
     // MARK: expressions
 
+    /// One open level: a `(` (or the whole filter), the NOTs written before it, and the
+    /// operands read so far inside it.
+    private struct Group {
+        var open: FilterToken?
+        var nots: [FilterToken]
+        var disjuncts: [FilterExpression] = []
+        var conjuncts: [FilterExpression] = []
+
+        /// `a AND b AND c OR d` as one OR of ANDs; a single operand stands alone.
+        func folded(with last: FilterExpression) -> FilterExpression {
+            let and = conjuncts.isEmpty ? last : .and(conjuncts + [last])
+            return disjuncts.isEmpty ? and : .or(disjuncts + [and])
+        }
+    }
+
+    /// `expr := and (OR and)*`, `and := unary (AND unary)*`, `unary := NOT unary | ( expr ) |
+    /// comparison`, parsed with an explicit stack instead of recursion: nesting costs a heap
+    /// entry, not a stack frame, so no filter can overflow the (small) stack of the thread
+    /// that parses it. `FilterLimits.maxDepth` still bounds the nesting for what walks the tree.
     private mutating func expression() throws -> FilterExpression {
-        var left = try conjunction()
-        while accept(keyword: "or") { left = .or(left, try conjunction()) }
-        return left
+        var stack = [Group(open: nil, nots: [])]
+        while true {
+            // An operand: NOTs, then a `(` that opens a level or a comparison.
+            var nots: [FilterToken] = []
+            while peek.keyword == "not" { nots.append(advance()); try nest(nots[nots.count - 1]) }
+            if peek.kind == .leftParen {
+                let open = advance()
+                try nest(open)
+                stack.append(Group(open: open, nots: nots))
+                continue
+            }
+            var operand = FilterExpression.comparison(try comparison())
+            for _ in nots { operand = .not(operand) }
+            depth -= nots.count
+            // After an operand: AND or OR continue this level; anything else closes it.
+            while true {
+                let top = stack.count - 1
+                if accept(keyword: "and") { stack[top].conjuncts.append(operand); break }
+                if accept(keyword: "or") {
+                    stack[top].disjuncts.append(Group(open: nil, nots: [], conjuncts: stack[top].conjuncts).folded(with: operand))
+                    stack[top].conjuncts = []
+                    break
+                }
+                let group = stack.removeLast()
+                var closed = group.folded(with: operand)
+                guard let open = group.open else { return closed }
+                guard peek.kind == .rightParen else {
+                    throw error(.unexpectedToken, "expected ')' to close the '(' at column \(open.column), found \(peek.display)", at: peek)
+                }
+                _ = advance()
+                for _ in group.nots { closed = .not(closed) }
+                depth -= 1 + group.nots.count
+                operand = closed
+            }
+        }
     }
 
-    private mutating func conjunction() throws -> FilterExpression {
-        var left = try unary()
-        while accept(keyword: "and") { left = .and(left, try unary()) }
-        return left
-    }
-
-    /// Enters one level of parentheses or NOT; the limit keeps this recursion far from the
-    /// end of even a small (512 KiB) thread stack.
+    /// Enters one level of parentheses or NOT.
     private mutating func nest(_ token: FilterToken) throws {
         depth += 1
         guard depth <= FilterLimits.maxDepth else {
             throw error(.tooDeep, "the filter is nested deeper than \(FilterLimits.maxDepth) levels (parentheses and NOT)", at: token)
         }
-    }
-
-    private mutating func unary() throws -> FilterExpression {
-        if peek.keyword == "not" {
-            try nest(advance())
-            defer { depth -= 1 }
-            return .not(try unary())
-        }
-        if peek.kind == .leftParen {
-            let open = advance()
-            try nest(open)
-            defer { depth -= 1 }
-            let inner = try expression()
-            guard peek.kind == .rightParen else {
-                throw error(.unexpectedToken, "expected ')' to close the '(' at column \(open.column), found \(peek.display)", at: peek)
-            }
-            _ = advance()
-            return inner
-        }
-        return .comparison(try comparison())
     }
 
     private mutating func comparison() throws -> FilterComparison {
