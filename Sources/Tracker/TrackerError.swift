@@ -35,8 +35,8 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
             return "the database '\(path)' has schema version \(version), but this tracker knows versions up to \(supported). Use a newer tracker binary; the file was left untouched."
         case .migrationChanged(let path, let version, let name):
             return "migration \(version) (\(name)) applied to '\(path)' differs from the one built into this tracker (checksum mismatch). The file was left untouched; use the tracker build that created it."
-        case .migrationFailed(let version, let name, let reason):
-            return "migration \(version) (\(name)) failed and was rolled back: \(reason)"
+        case .migrationFailed(let version, let name, _):
+            return "migration \(version) (\(name)) failed and was rolled back; the database is as it was. Run again with --verbose for the SQLite detail."
         case .notATrackerStore(let path, let detail):
             return "'\(path)' is a SQLite database of another application (\(detail)), not a tracker store. It was left untouched; pass a tracker store with --db."
         case .needsMigration(let path, let version, let name):
@@ -65,10 +65,23 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
     }
 }
 
+extension TrackerError {
+    /// Technical detail (SQLite's own words) that the CLI shows only with `--verbose`.
+    public var detail: String? {
+        switch self {
+        case .migrationFailed(_, _, let reason): reason
+        case .writerFailed(let message): message
+        default: nil
+        }
+    }
+}
+
 extension SQLiteError: LocalizedError {
+    /// What the user can do about it; SQLite's code, message and SQL are in `description`,
+    /// shown only with `--verbose`.
     public var errorDescription: String? {
-        if isFull { return "the disk is full (\(message)); nothing after the last flushed batch was written. Free space and resume the run." }
-        if isBusy { return "the database stayed locked by another process for \(Connection.busyTimeoutMilliseconds / 1000) s (\(message)). Try again." }
-        return description
+        if isFull { return "the disk is full; nothing after the last flushed batch was written. Free space and resume the run." }
+        if isBusy { return "the database stayed locked by another process for \(Connection.busyTimeoutMilliseconds / 1000) s. Try again." }
+        return userMessage
     }
 }

@@ -23,6 +23,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func validate() throws {
+        try OptionBounds.check(limit, "limit", OptionBounds.limit)
         if runs.isEmpty && filter == nil && experiment == nil { throw ValidationError("give run ids or --where FILTER (or --experiment NAME)") }
         if !runs.isEmpty && (filter != nil || sort != nil || limit != nil) { throw ValidationError("give run ids or --where, not both") }
     }

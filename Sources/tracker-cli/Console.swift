@@ -16,7 +16,8 @@ enum Console {
     static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     /// Terminal width: $COLUMNS, else the window size of stdout, else 100.
     static var width: Int {
-        if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
+        // $COLUMNS is outside input: a huge value must not size a huge sparkline.
+        if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 20 { return min(c, 1_000) }
         var size = winsize()
         if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
         return 100

@@ -17,6 +17,15 @@ struct DebugWrite: ParsableCommand {
     @Option(help: "Seconds to sleep after each flush.") var sleepAfterFlush = 0.0
     @Flag(help: "Do not finish the run (leave it 'running').") var noFinish = false
 
+    func validate() throws {
+        try OptionBounds.check(points, "points", OptionBounds.points)
+        try OptionBounds.check(batch, "batch", OptionBounds.batch)
+        try OptionBounds.check(flushEvery, "flush-every", OptionBounds.points)
+        guard sleepAfterFlush.isFinite, (0...60).contains(sleepAfterFlush) else {
+            throw ValidationError("--sleep-after-flush must be between 0 and 60 seconds")
+        }
+    }
+
     func run() throws {
         let store = try self.store.open()
         let rec = try store.startRun(RunStart(experiment: experiment, name: name, config: .object(["points": .int(Int64(points))]), seed: 0),

@@ -12,6 +12,8 @@ struct GradsCommand: ParsableCommand {
     @Option(help: "Columns to draw in (default: the terminal width).") var width: Int?
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
 
+    func validate() throws { try OptionBounds.check(width, "width", OptionBounds.columns) }
+
     func run() throws {
         let store = try self.store.openForReading()
         let id = try store.resolveRun(runID, includeDeleted: true).id

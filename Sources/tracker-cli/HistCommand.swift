@@ -13,6 +13,8 @@ struct HistCommand: ParsableCommand {
     @Option(help: "Only this epoch (default: first and last).") var epoch: Int?
     @Option var format: OutputFormat = .table
 
+    func validate() throws { try OptionBounds.check(epoch, "epoch", OptionBounds.epoch) }
+
     func run() throws {
         let s = try store.openForReading()
         let run = try s.resolveRun(runID)

@@ -22,6 +22,8 @@ struct PlotCommand: ParsableCommand {
     func validate() throws {
         if runs.isEmpty { throw ValidationError("give at least one run id") }
         if metrics.isEmpty { throw ValidationError("give at least one --metric") }
+        try OptionBounds.check(width, "width", OptionBounds.chartSide)
+        try OptionBounds.check(height, "height", OptionBounds.chartSide)
     }
 
     func run() throws {

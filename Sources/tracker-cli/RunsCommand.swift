@@ -23,7 +23,7 @@ struct RunsCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func validate() throws {
-        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        try OptionBounds.check(limit, "limit", OptionBounds.limit)
     }
 
     func run() throws {

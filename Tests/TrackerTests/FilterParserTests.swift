@@ -22,8 +22,8 @@ struct FilterParserTests {
         ("tags.reviewed IS NULL", .comparison(.init(field: .tag("reviewed"), op: .isNull, values: [], column: 1))),
         ("params.use_bn = true", .comparison(.init(field: .param("use_bn"), op: .equal, values: [.string("true")], column: 1))),
         ("not status = 'failed'", .not(.comparison(.init(field: .attribute(.status), op: .equal, values: [.string("failed")], column: 5)))),
-        ("params.b = 1 or params.d = 2", .or(.comparison(.init(field: .param("b"), op: .equal, values: [.number(1, "1")], column: 1)),
-                                             .comparison(.init(field: .param("d"), op: .equal, values: [.number(2, "2")], column: 17)))),
+        ("params.b = 1 or params.d = 2", .or([.comparison(.init(field: .param("b"), op: .equal, values: [.number(1, "1")], column: 1)),
+                                              .comparison(.init(field: .param("d"), op: .equal, values: [.number(2, "2")], column: 17))])),
         // `median` is not a summary, so it belongs to the key.
         ("metrics.acc.median > 1", .comparison(.init(field: .metric("acc.median", .last), op: .greater, values: [.number(1, "1")], column: 1))),
         ("params.layers.0.width >= 64", .comparison(.init(field: .param("layers.0.width"), op: .greaterOrEqual, values: [.number(64, "64")], column: 1))),
@@ -39,9 +39,14 @@ struct FilterParserTests {
     @Test("AND binds tighter than OR; parentheses override")
     func precedence() throws {
         let t = try FilterParser.parse("status = 'finished' or params.x = 1 and params.y = 2")
-        guard case .or(_, .and) = t else { Issue.record("wrong shape: \(t)"); return }
+        guard case .or(let or) = t, or.count == 2, case .and(let and) = or[1], and.count == 2 else { Issue.record("wrong shape: \(t)"); return }
         let p = try FilterParser.parse("(status = 'finished' or params.x = 1) and params.y = 2")
-        guard case .and(.or, _) = p else { Issue.record("wrong shape: \(p)"); return }
+        guard case .and(let items) = p, items.count == 2, case .or = items[0] else { Issue.record("wrong shape: \(p)"); return }
+        // Chains are one n-ary node, in the order written.
+        let chain = try FilterParser.parse("params.a = 1 and params.b = 2 and params.c = 3 or params.d = 4")
+        guard case .or(let top) = chain, top.count == 2, case .and(let ands) = top[0], ands.count == 3 else {
+            Issue.record("wrong shape: \(chain)"); return
+        }
         #expect(try FilterParser.parse("STATUS = 'finished' AND NOT (params.x = 1 OR params.y = 2)") != t)
     }
 

@@ -13,16 +13,25 @@ public struct CompiledFilter: Sendable, Equatable {
 /// indexed tables (`params(key, value_num)`, `latest_metrics(key_id, last_value)`,
 /// `tags(key, value)`), so a filter never scans metric series.
 public enum FilterCompiler {
-    /// Compiles a parsed filter.
-    public static func compile(_ expression: FilterExpression) -> CompiledFilter {
-        var b = Builder()
-        b.expression(expression)
+    /// Most values bound in one statement (SQLite's default `SQLITE_MAX_VARIABLE_NUMBER`
+    /// is 32766; the rest of the search query binds a few more).
+    static let maxBoundValues = 32_000
+
+    /// Compiles a parsed filter. Throws `FilterError` (`.tooDeep`, `.tooLarge`) when the
+    /// SQL would exceed SQLite's limits; `filter` is the text errors quote.
+    public static func compile(_ expression: FilterExpression, filter: String = "") throws -> CompiledFilter {
+        var b = Builder(filter: filter)
+        try b.shape(FilterShape(expression))
+        guard b.values.count <= maxBoundValues else {
+            throw FilterError(.tooLarge, "the filter needs \(b.values.count) SQL values; at most \(maxBoundValues) — use fewer or shorter IN lists",
+                              column: 1, filter: filter)
+        }
         return CompiledFilter(sql: b.sql, values: b.values)
     }
 
     /// Parses and compiles filter text.
     public static func compile(_ text: String) throws -> CompiledFilter {
-        compile(try FilterParser.parse(text))
+        try compile(try FilterParser.parse(text), filter: text)
     }
 
     /// Converts a LIKE pattern (`%`, `_`) into a case-sensitive GLOB pattern.
@@ -43,23 +52,52 @@ public enum FilterCompiler {
 }
 
 private struct Builder {
+    let filter: String
     var sql = ""
     var values: [SQLValue] = []
+    /// Parentheses opened for AND/OR groups around the current position.
+    private var groupDepth = 0
 
-    mutating func expression(_ e: FilterExpression) {
-        switch e {
-        case .and(let a, let b): binary(a, "AND", b)
-        case .or(let a, let b): binary(a, "OR", b)
-        case .not(let a): sql += "NOT ("; expression(a); sql += ")"
-        case .comparison(let c): comparison(c)
+    init(filter: String) { self.filter = filter }
+
+    mutating func shape(_ s: FilterShape) throws {
+        switch s {
+        case .comparison(let c, let negated):
+            if negated { sql += "NOT (" }
+            comparison(c)
+            if negated { sql += ")" }
+        case .group(let isAnd, let operands):
+            try list(operands, isAnd ? " AND " : " OR ", column: s.firstColumn)
         }
     }
 
-    private mutating func binary(_ a: FilterExpression, _ op: String, _ b: FilterExpression) {
+    /// Operands joined by one operator: flat up to `FilterLimits.chunk` (a flat chain costs
+    /// SQLite expression depth), else in parenthesised chunks (each level costs parser stack).
+    private mutating func list(_ operands: [FilterShape], _ op: String, column: Int) throws {
+        guard operands.count > FilterLimits.chunk else {
+            for (i, operand) in operands.enumerated() {
+                if i > 0 { sql += op }
+                if case .group = operand { try parenthesised(column: operand.firstColumn) { try $0.shape(operand) } } else { try shape(operand) }
+            }
+            return
+        }
+        let size = (operands.count + FilterLimits.chunk - 1) / FilterLimits.chunk
+        for (i, start) in stride(from: 0, to: operands.count, by: size).enumerated() {
+            if i > 0 { sql += op }
+            let part = Array(operands[start..<min(start + size, operands.count)])
+            if part.count == 1 { try list(part, op, column: column) } else { try parenthesised(column: column) { try $0.list(part, op, column: column) } }
+        }
+    }
+
+    private mutating func parenthesised(column: Int, _ body: (inout Builder) throws -> Void) throws {
+        groupDepth += 1
+        defer { groupDepth -= 1 }
+        guard groupDepth <= FilterLimits.maxGroupDepth else {
+            throw FilterError(.tooDeep, "the filter alternates AND and OR too deeply to run (at most \(FilterLimits.maxGroupDepth) levels of parentheses, counting one per 16 terms of a long list); simplify the parentheses",
+                              column: column, filter: filter)
+        }
         sql += "("
-        expression(a)
-        sql += " \(op) "
-        expression(b)
+        try body(&self)
         sql += ")"
     }
 
@@ -117,22 +155,29 @@ private struct Builder {
     /// when either side is a number, else as text. Each branch is a plain range of the
     /// `params(key, value_num)` or `params(key, value_text)` index, so no row is visited.
     private mutating func paramEqualSet(_ key: String, _ literals: [FilterLiteral]) {
-        var branches: [String] = []
+        // At most three index ranges however long the list (SQLite allows 500 compound SELECTs).
+        var numbers: [Double] = [], numberTexts: [String] = [], texts: [String] = []
         for v in literals {
             switch v {
-            case .number(let d, let text):
-                branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num = ?")
-                values += [.text(key), .real(d)]
-                branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num IS NULL AND value_text = ?")
-                values += [.text(key), .text(text)]
+            case .number(let d, let text): numbers.append(d); numberTexts.append(text)
             case .string(let s):
-                branches.append("SELECT run_seq FROM params WHERE key = ? AND value_text = ?")
-                values += [.text(key), .text(s)]
-                if let d = Builder.number(v) {
-                    branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num = ?")
-                    values += [.text(key), .real(d)]
-                }
+                texts.append(s)
+                if let d = Builder.number(v) { numbers.append(d) }
             }
+        }
+        func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+        var branches: [String] = []
+        if !numbers.isEmpty {
+            branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num IN (\(marks(numbers.count)))")
+            values.append(.text(key)); values += numbers.map { .real($0) }
+        }
+        if !numberTexts.isEmpty {
+            branches.append("SELECT run_seq FROM params WHERE key = ? AND value_num IS NULL AND value_text IN (\(marks(numberTexts.count)))")
+            values.append(.text(key)); values += numberTexts.map { .text($0) }
+        }
+        if !texts.isEmpty {
+            branches.append("SELECT run_seq FROM params WHERE key = ? AND value_text IN (\(marks(texts.count)))")
+            values.append(.text(key)); values += texts.map { .text($0) }
         }
         sql += branches.joined(separator: " UNION ALL ")
     }

@@ -65,6 +65,7 @@ extension FilterParser {
 
     /// Rejects comparisons that cannot mean anything (text against a metric, an unknown status…).
     func check(_ c: FilterComparison, opToken: FilterToken, valueTokens: [FilterToken]) throws {
+        if c.op.isPattern, let pattern = c.values.first, let token = valueTokens.first { try checkPattern(pattern.text, c.op, at: token) }
         switch c.field {
         case .metric:
             if c.op.isPattern { throw error(.unsupportedOperator, "\(c.op.rawValue) needs text, but \(c.field.display) is a number", at: opToken) }
@@ -83,6 +84,20 @@ extension FilterParser {
             }
         case .param, .tag, .attribute:
             break
+        }
+    }
+
+    /// Refuses a LIKE pattern SQLite would call "too complex" (over 50,000 bytes) or that
+    /// would take long to match, before any SQL runs. LIKE becomes GLOB, whose escapes are longer.
+    private func checkPattern(_ pattern: String, _ op: FilterOperator, at token: FilterToken) throws {
+        let sent = op == .like || op == .notLike ? FilterCompiler.glob(fromLike: pattern) : pattern
+        let bytes = sent.utf8.count
+        guard bytes <= FilterLimits.maxPatternBytes else {
+            throw error(.patternTooComplex, "the \(op.rawValue) pattern is too long (\(bytes) bytes; at most \(FilterLimits.maxPatternBytes))", at: token)
+        }
+        let wildcards = pattern.reduce(0) { $0 + ($1 == "%" || $1 == "_" ? 1 : 0) }
+        guard wildcards <= FilterLimits.maxPatternWildcards else {
+            throw error(.patternTooComplex, "the \(op.rawValue) pattern has \(wildcards) wildcards (% and _); at most \(FilterLimits.maxPatternWildcards)", at: token)
         }
     }
 }

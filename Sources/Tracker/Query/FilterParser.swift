@@ -1,4 +1,4 @@
-/// Parses filter text into a `FilterExpression` (recursive descent).
+/// Parses filter text into a `FilterExpression` (the grammar below, with an explicit stack).
 ///
 /// Grammar (keywords case-insensitive):
 /// ```
@@ -14,6 +14,10 @@ public struct FilterParser {
     let text: String
     private let tokens: [FilterToken]
     private var position = 0
+    /// Open parentheses and NOTs around the current token (bounded by `FilterLimits.maxDepth`).
+    private var depth = 0
+    private var terms = 0
+    private var valueCount = 0
 
     private init(text: String, tokens: [FilterToken]) {
         self.text = text
@@ -22,7 +26,7 @@ public struct FilterParser {
 
     /// Parses a whole filter; throws `FilterError` naming the column of the problem.
     public static func parse(_ text: String) throws -> FilterExpression {
-        var parser = FilterParser(text: text, tokens: try FilterLexer.tokens(text))
+        var parser = FilterParser(text: text, tokens: try lex(text))
         let expr = try parser.expression()
         guard parser.peek.kind == .end else {
             throw parser.error(.unexpectedToken, "expected AND, OR or the end of the filter, found \(parser.peek.display)", at: parser.peek)
@@ -32,12 +36,21 @@ public struct FilterParser {
 
     /// Parses a lone field (`metrics.val_acc`, `params.lr`, `start_time`), as used by `--sort`.
     public static func parseField(_ text: String) throws -> FilterField {
-        var parser = FilterParser(text: text, tokens: try FilterLexer.tokens(text))
+        var parser = FilterParser(text: text, tokens: try lex(text))
         let (field, _) = try parser.field()
         guard parser.peek.kind == .end else {
             throw parser.error(.unexpectedToken, "unexpected \(parser.peek.display) after the field", at: parser.peek)
         }
         return field
+    }
+
+    /// The tokens of a filter no longer than `FilterLimits.maxBytes`.
+    private static func lex(_ text: String) throws -> [FilterToken] {
+        let bytes = text.utf8.count
+        guard bytes <= FilterLimits.maxBytes else {
+            throw FilterError(.tooLarge, "the filter is \(bytes) bytes long; at most \(FilterLimits.maxBytes) are accepted", column: 1, filter: text)
+        }
+        return try FilterLexer.tokens(text)
     }
 
     // MARK: tokens
@@ -63,33 +76,76 @@ public struct FilterParser {
 
     // MARK: expressions
 
-    private mutating func expression() throws -> FilterExpression {
-        var left = try conjunction()
-        while accept(keyword: "or") { left = .or(left, try conjunction()) }
-        return left
-    }
+    /// One open level: a `(` (or the whole filter), the NOTs written before it, and the
+    /// operands read so far inside it.
+    private struct Group {
+        var open: FilterToken?
+        var nots: [FilterToken]
+        var disjuncts: [FilterExpression] = []
+        var conjuncts: [FilterExpression] = []
 
-    private mutating func conjunction() throws -> FilterExpression {
-        var left = try unary()
-        while accept(keyword: "and") { left = .and(left, try unary()) }
-        return left
-    }
-
-    private mutating func unary() throws -> FilterExpression {
-        if accept(keyword: "not") { return .not(try unary()) }
-        if peek.kind == .leftParen {
-            let open = advance()
-            let inner = try expression()
-            guard peek.kind == .rightParen else {
-                throw error(.unexpectedToken, "expected ')' to close the '(' at column \(open.column), found \(peek.display)", at: peek)
-            }
-            _ = advance()
-            return inner
+        /// `a AND b AND c OR d` as one OR of ANDs; a single operand stands alone.
+        func folded(with last: FilterExpression) -> FilterExpression {
+            let and = conjuncts.isEmpty ? last : .and(conjuncts + [last])
+            return disjuncts.isEmpty ? and : .or(disjuncts + [and])
         }
-        return .comparison(try comparison())
+    }
+
+    /// `expr := and (OR and)*`, `and := unary (AND unary)*`, `unary := NOT unary | ( expr ) |
+    /// comparison`, parsed with an explicit stack instead of recursion: nesting costs a heap
+    /// entry, not a stack frame, so no filter can overflow the (small) stack of the thread
+    /// that parses it. `FilterLimits.maxDepth` still bounds the nesting for what walks the tree.
+    private mutating func expression() throws -> FilterExpression {
+        var stack = [Group(open: nil, nots: [])]
+        while true {
+            // An operand: NOTs, then a `(` that opens a level or a comparison.
+            var nots: [FilterToken] = []
+            while peek.keyword == "not" { nots.append(advance()); try nest(nots[nots.count - 1]) }
+            if peek.kind == .leftParen {
+                let open = advance()
+                try nest(open)
+                stack.append(Group(open: open, nots: nots))
+                continue
+            }
+            var operand = FilterExpression.comparison(try comparison())
+            for _ in nots { operand = .not(operand) }
+            depth -= nots.count
+            // After an operand: AND or OR continue this level; anything else closes it.
+            while true {
+                let top = stack.count - 1
+                if accept(keyword: "and") { stack[top].conjuncts.append(operand); break }
+                if accept(keyword: "or") {
+                    stack[top].disjuncts.append(Group(open: nil, nots: [], conjuncts: stack[top].conjuncts).folded(with: operand))
+                    stack[top].conjuncts = []
+                    break
+                }
+                let group = stack.removeLast()
+                var closed = group.folded(with: operand)
+                guard let open = group.open else { return closed }
+                guard peek.kind == .rightParen else {
+                    throw error(.unexpectedToken, "expected ')' to close the '(' at column \(open.column), found \(peek.display)", at: peek)
+                }
+                _ = advance()
+                for _ in group.nots { closed = .not(closed) }
+                depth -= 1 + group.nots.count
+                operand = closed
+            }
+        }
+    }
+
+    /// Enters one level of parentheses or NOT.
+    private mutating func nest(_ token: FilterToken) throws {
+        depth += 1
+        guard depth <= FilterLimits.maxDepth else {
+            throw error(.tooDeep, "the filter is nested deeper than \(FilterLimits.maxDepth) levels (parentheses and NOT)", at: token)
+        }
     }
 
     private mutating func comparison() throws -> FilterComparison {
+        terms += 1
+        guard terms <= FilterLimits.maxTerms else {
+            throw error(.tooLarge, "the filter has more than \(FilterLimits.maxTerms) comparisons; split it or use IN (…) lists", at: peek)
+        }
         let (field, fieldToken) = try field()
         let opToken = peek
         let op = try comparisonOperator()
@@ -148,6 +204,10 @@ public struct FilterParser {
 
     private mutating func literal() throws -> FilterLiteral {
         let t = advance()
+        valueCount += 1
+        guard valueCount <= FilterLimits.maxValues else {
+            throw error(.tooLarge, "the filter has more than \(FilterLimits.maxValues) values (IN lists included)", at: t)
+        }
         switch t.kind {
         case .string(let s), .doubleQuoted(let s): return .string(s)
         case .number(let v, let text): return .number(v, text)

@@ -1,7 +1,11 @@
 /// The syntax tree of a run filter (`params.dropout = 0.5 and metrics.val_acc > 0.85`).
+///
+/// AND and OR are n-ary (two operands or more, in the order written), so a chain of 1,000
+/// terms is one node, not a 1,000-deep tree: walking or releasing a tree recurses only as
+/// deep as the parentheses and NOTs, which the parser bounds (`FilterLimits.maxDepth`).
 public indirect enum FilterExpression: Sendable, Equatable {
-    case and(FilterExpression, FilterExpression)
-    case or(FilterExpression, FilterExpression)
+    case and([FilterExpression])
+    case or([FilterExpression])
     case not(FilterExpression)
     case comparison(FilterComparison)
 }

@@ -45,8 +45,14 @@ extension Store {
             args.append(.int(max(0, limit)))
         }
         // One statement per distinct filter shape is cached; a fresh one keeps the cache small.
-        return try db.prepare(sql).rows(args) { row in
-            (row.int(18), Store.runInfo(row))
+        do {
+            return try db.prepare(sql).rows(args) { row in
+                (row.int(18), Store.runInfo(row))
+            }
+        } catch let e as SQLiteError where filter != nil && Store.isComplexityLimit(e) {
+            // FilterLimits keep filters clear of these; should one still reach SQLite, the user
+            // hears about the filter, not about SQLite's parser.
+            throw FilterError(.tooLarge, "the filter is too complex to run; use fewer terms or less nesting", column: 1, filter: filter ?? "")
         }
     }
 
@@ -68,5 +74,11 @@ extension Store {
             }) { metrics[seq, default: [:]][key] = s }
         }
         return seqs.map { RunSummary(run: $0.run, params: params[$0.seq] ?? [:], tags: tags[$0.seq] ?? [:], metrics: metrics[$0.seq] ?? [:]) }
+    }
+
+    /// SQLite's refusals of a statement's size or shape (as opposed to a failing database).
+    static func isComplexityLimit(_ e: SQLiteError) -> Bool {
+        ["parser stack overflow", "Expression tree is too large", "too many SQL variables", "LIKE or GLOB pattern too complex",
+         "too many terms in compound SELECT"].contains { e.message.contains($0) }
     }
 }

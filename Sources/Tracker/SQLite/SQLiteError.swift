@@ -13,6 +13,16 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         return s
     }
 
+    /// A message for people, without SQLite's wording, codes or SQL (those are `description`).
+    public var userMessage: String {
+        if isReadOnly { return "the database cannot be written (a read-only file or folder, or no permission). Check the permissions of the file and its folder, or pass another with --db." }
+        if isCorrupt || isNotADatabase { return "the database file is damaged or is not a tracker database; it was not changed. Check it with: sqlite3 FILE 'PRAGMA integrity_check'" }
+        if isConstraint { return "the database refused a change that would break its consistency (for example, to a run deleted meanwhile). Nothing of that change was written." }
+        if primaryCode == SQLITE_IOERR { return "reading or writing the database file failed (an I/O error). Check the disk and try again." }
+        if primaryCode == SQLITE_NOMEM { return "SQLite ran out of memory. Try a smaller request (fewer runs, a simpler filter)." }
+        return "the database could not carry out the request. Run the command again with --verbose for the SQLite detail."
+    }
+
     /// The primary result code (low byte of the extended one).
     public var primaryCode: Int32 { code & 0xff }
 

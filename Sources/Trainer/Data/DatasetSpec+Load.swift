@@ -29,6 +29,12 @@ extension DatasetSpec {
             if let features, !(1...100_000).contains(features) { throw fail("features", "must be between 1 and 100000, got \(features)") }
             if outputs != nil, kind != .teacher { throw fail("outputs", "applies only to teacher") }
             if let outputs, !(1...10_000).contains(outputs) { throw fail("outputs", "must be between 1 and 10000, got \(outputs)") }
+            // Generated in memory: samples × features floats must fit a budget (1 GiB).
+            let samples = Double(size ?? 1000) + Double(test ?? (size ?? 1000) / 4)
+            let values = samples * Double(max(features ?? 2, outputs ?? 1, 2))
+            if values > Double(SpecBounds.maxSyntheticValues) {
+                throw fail(size != nil ? "size" : "features", "makes \(SpecBounds.format(values)) values of generated data; at most \(SpecBounds.maxSyntheticValues) (samples × features)")
+            }
         } else {
             for (key, value) in [("size", size), ("test", test), ("classes", classes), ("features", features), ("outputs", outputs)]
                 where value != nil {
@@ -44,7 +50,7 @@ extension DatasetSpec {
         }
         switch validation {
         case let .fraction(f)?: if !(f > 0 && f < 1) { throw fail("validation", "as a fraction must be in (0, 1), got \(f)") }
-        case let .count(n)?: if n < 0 { throw fail("validation", "as a count must be ≥ 0, got \(n)") }
+        case let .count(n)?: if n < 1 { throw fail("validation", "as a count must be ≥ 1, got \(n) (leave 'validation' out for none)") }
         case nil: break
         }
         if let augment {
@@ -63,8 +69,13 @@ extension DatasetSpec {
         var (train, test) = try loadSource(seed: seed)
         var description: [String] = []
         if let subset {
-            let indices = try Splits.subsetIndices(of: train, count: subset.count, random: subset.random,
+            let indices: [Int]
+            do {
+                indices = try Splits.subsetIndices(of: train, count: subset.count, random: subset.random,
                                                    balanced: subset.balanced, seed: seed)
+            } catch DataError.invalidRequest(let reason) {
+                throw DataError.invalidSpec(key: "subset.count", reason: reason)  // the key the user can change
+            }
             train = try train.selecting(indices)
             description.append("subset=\(subset.count),random=\(subset.random),balanced=\(subset.balanced)")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Strict decoding for spec objects: unknown keys and wrongly typed values become
 /// `DataError.invalidSpec` naming the full key path (`augment.rotation.degrees`), so a typo
 /// in a run config is reported instead of silently ignored.
@@ -55,5 +57,58 @@ struct SpecObject {
         case is String.Type: return "a string"
         default: return "a valid \(type)"
         }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An integer within `range`, read as a number first so that `2.5`, `1e12` or `-3`
+    /// are errors naming the dotted key (JSONDecoder itself says only "The given data was
+    /// not valid JSON." for a fraction, and accepts 1e12 as an `Int`).
+    func integer(_ key: Key, in range: ClosedRange<Int>) throws -> Int? {
+        guard contains(key), (try? decodeNil(forKey: key)) != true else { return nil }
+        let path = SpecPath.dotted(codingPath + [key])
+        guard let number = try? decode(Double.self, forKey: key) else {
+            throw TrainerError.invalidSpec(key: path, message: "must be an integer between \(range.lowerBound) and \(range.upperBound)")
+        }
+        guard number.isFinite, number.rounded() == number else {
+            throw TrainerError.invalidSpec(key: path, message: "must be a whole number, got \(number)")
+        }
+        // The bounds are far below 2^53, so the comparison in Double is exact.
+        guard number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+            throw TrainerError.invalidSpec(key: path, message: "must be between \(range.lowerBound) and \(range.upperBound), got \(SpecBounds.format(number))")
+        }
+        return Int(number)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// `integer(_:in:)` for a key that must be there.
+    func requiredInteger(_ key: Key, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = try integer(key, in: range) else {
+            throw TrainerError.invalidSpec(key: SpecPath.dotted(codingPath + [key]), message: "is required")
+        }
+        return value
+    }
+}
+
+/// Upper bounds of config values: far above any useful run, far below what exhausts the machine.
+public enum SpecBounds {
+    public static let epochs = 1...100_000
+    public static let batchSize = 1...1_000_000
+    public static let depth = 0...1_000
+    public static let width = 1...1_000_000
+    public static let input = 1...10_000_000
+    public static let classes = 1...1_000_000
+    /// Trainable parameters of one model.
+    public static let maxParameters = 100_000_000
+    /// Activation memory of one batch (batch_size × widest layer × layers × 4 bytes), in bytes.
+    public static let maxActivationBytes = 4 << 30
+    /// Floats in one synthetic data set (samples × features).
+    public static let maxSyntheticValues = 250_000_000
+    /// Patience, every-N and count settings.
+    public static let count = 0...1_000_000_000
+
+    static func format(_ d: Double) -> String {
+        abs(d) < 1e15 ? String(Int64(d)) : String(format: "%g", d)
     }
 }

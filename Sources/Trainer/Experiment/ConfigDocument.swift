@@ -19,9 +19,7 @@ public struct ConfigDocument: Sendable {
 
     /// Reads and parses a config file.
     public static func load(path: String) throws -> ConfigDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(message: "cannot read the config file '\(path)'", location: nil)
-        }
+        let data = try ConfigBudget.read(path: path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(message: "the config file '\(path)' is not UTF-8 text", location: nil)
         }
@@ -31,6 +29,7 @@ public struct ConfigDocument: Sendable {
     /// Parses config text.
     public static func parse(_ text: String, source: String = "<config>") throws -> ConfigDocument {
         let node: Node?
+        try ConfigBudget.check(text, source: source)
         do {
             node = try Yams.compose(yaml: text)
         } catch let e as YamlError {
@@ -77,12 +76,10 @@ public struct ConfigDocument: Sendable {
                 if object[key] != nil {
                     throw ConfigError(message: "the key '\(child)' is written twice", location: k.mark.map { "\(source):\($0.line):\($0.column)" } ?? source)
                 }
-                if let m = k.mark { locations[child] = "\(source):\(m.line):\(m.column)" }
-                var inner = locations
-                object[key] = try convert(v, path: child, source: source, locations: &inner)
+                let keyLocation = k.mark.map { "\(source):\($0.line):\($0.column)" }
+                object[key] = try convert(v, path: child, source: source, locations: &locations)
                 // Keep the key's own position (more useful than the value's) for the key itself.
-                inner[child] = locations[child] ?? inner[child]
-                locations = inner
+                if let keyLocation { locations[child] = keyLocation }
             }
             return .object(object)
         }
@@ -108,6 +105,7 @@ public struct ConfigDocument: Sendable {
 
     /// Parses one `--set` value as a YAML scalar or flow collection (`0.5`, `relu`, `[1, 2]`).
     public static func parseValue(_ text: String) throws -> JSONValue {
+        try ConfigBudget.check(text, source: "--set")
         guard let node = try? Yams.compose(yaml: text) else { return .string(text) }
         var locations: [String: String] = [:]
         return try convert(node, path: "", source: "--set", locations: &locations)

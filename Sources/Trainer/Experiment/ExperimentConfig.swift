@@ -45,14 +45,17 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         experiment = try c.decode(String.self, forKey: .experiment)
         name = try c.decodeIfPresent(String.self, forKey: .name)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
-        threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 1
+        threads = try c.integer(.threads, in: 1...64) ?? 1
         data = try c.decode(DatasetSpec.self, forKey: .data)
         model = try c.decode(ModelSpec.self, forKey: .model)
         loss = try c.decodeIfPresent(Loss.self, forKey: .loss) ?? .crossEntropy
         optimizer = try c.decodeIfPresent(OptimizerSpec.self, forKey: .optimizer) ?? .adam()
         regularization = try c.decodeIfPresent(Regularization.self, forKey: .regularization)
-        epochs = try c.decode(Int.self, forKey: .epochs)
-        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 64
+        guard let epochs = try c.integer(.epochs, in: SpecBounds.epochs) else {
+            throw TrainerError.invalidSpec(key: "epochs", message: "is required (the number of passes over the training data)")
+        }
+        self.epochs = epochs
+        batchSize = try c.integer(.batchSize, in: SpecBounds.batchSize) ?? 64
         logging = try c.decodeIfPresent(LoggingSpec.self, forKey: .logging) ?? LoggingSpec()
         earlyStopping = try c.decodeIfPresent(EarlyStoppingSpec.self, forKey: .earlyStopping)
         diagnostics = try c.decodeIfPresent(DiagnosticsSpec.self, forKey: .diagnostics) ?? DiagnosticsSpec()
@@ -65,10 +68,11 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         }
         try check(!experiment.trimmingCharacters(in: .whitespaces).isEmpty, "experiment", "must not be empty")
         try check((1...64).contains(threads), "threads", "must be between 1 and 64, got \(threads)")
-        try check(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
-        try check(batchSize >= 1, "batch_size", "must be ≥ 1, got \(batchSize)")
+        try check(SpecBounds.epochs.contains(epochs), "epochs", "must be between 1 and \(SpecBounds.epochs.upperBound), got \(epochs)")
+        try check(SpecBounds.batchSize.contains(batchSize), "batch_size", "must be between 1 and \(SpecBounds.batchSize.upperBound), got \(batchSize)")
         try data.validate()
         try model.validate()
+        try model.checkBudget(batchSize: batchSize)
         try optimizer.validate()
         try regularization?.validate()
         try logging.validate()
@@ -105,12 +109,12 @@ public struct LoggingSpec: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = LoggingSpec()
-        layerStatsEvery = try c.decodeIfPresent(Int.self, forKey: .layerStatsEvery) ?? d.layerStatsEvery
+        layerStatsEvery = try c.integer(.layerStatsEvery, in: SpecBounds.count) ?? d.layerStatsEvery
         bnStats = try c.decodeIfPresent(Bool.self, forKey: .bnStats) ?? d.bnStats
         histograms = try c.decodeIfPresent(Bool.self, forKey: .histograms) ?? d.histograms
-        histogramBins = try c.decodeIfPresent(Int.self, forKey: .histogramBins) ?? d.histogramBins
-        checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? d.checkpointEvery
-        keepCheckpoints = try c.decodeIfPresent(Int.self, forKey: .keepCheckpoints) ?? d.keepCheckpoints
+        histogramBins = try c.integer(.histogramBins, in: 2...1000) ?? d.histogramBins
+        checkpointEvery = try c.integer(.checkpointEvery, in: SpecBounds.count) ?? d.checkpointEvery
+        keepCheckpoints = try c.integer(.keepCheckpoints, in: 1...1000) ?? d.keepCheckpoints
         keepBest = try c.decodeIfPresent(Bool.self, forKey: .keepBest) ?? d.keepBest
         nearZero = try c.decodeIfPresent(Double.self, forKey: .nearZero) ?? d.nearZero
     }
@@ -136,7 +140,7 @@ public struct EarlyStoppingSpec: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metric = try c.decodeIfPresent(String.self, forKey: .metric) ?? "val_loss"
-        patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? 5
+        patience = try c.integer(.patience, in: 1...SpecBounds.count.upperBound) ?? 5
         minDelta = try c.decodeIfPresent(Double.self, forKey: .minDelta) ?? 0
     }
 
@@ -174,7 +178,7 @@ public struct DiagnosticsSpec: Codable, Sendable, Equatable {
         vanishingRatio = try c.decodeIfPresent(Double.self, forKey: .vanishingRatio) ?? d.vanishingRatio
         explodingNorm = try c.decodeIfPresent(Double.self, forKey: .explodingNorm) ?? d.explodingNorm
         deadFraction = try c.decodeIfPresent(Double.self, forKey: .deadFraction) ?? d.deadFraction
-        overfitPatience = try c.decodeIfPresent(Int.self, forKey: .overfitPatience) ?? d.overfitPatience
+        overfitPatience = try c.integer(.overfitPatience, in: 1...SpecBounds.count.upperBound) ?? d.overfitPatience
     }
 
     func validate() throws {

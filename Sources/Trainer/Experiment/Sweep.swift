@@ -13,6 +13,9 @@ import Tracker
 ///       set: {model.activation: sigmoid}
 /// ```
 public enum Sweep {
+    /// Most runs one sweep may describe; counted from the grid sizes before anything is expanded.
+    public static let maxRuns = 10_000
+
     /// One run of a sweep: its name, the overrides that made it, and its full config (no `sweep`).
     public struct Point: Sendable {
         public var name: String
@@ -77,6 +80,8 @@ public enum Sweep {
             }
         }
 
+        try checkCount(variants: variants.count, grid: grid, doc: doc)
+
         var combos: [[(String, JSONValue)]] = [[]]
         for (key, values) in grid {
             combos = combos.flatMap { c in values.map { c + [(key, $0)] } }
@@ -98,6 +103,22 @@ public enum Sweep {
             }
         }
         return points
+    }
+
+    /// Refuses a sweep of more than `maxRuns` runs: the product of the grid's list sizes and
+    /// the number of variants, multiplied with overflow checks, before any run is built.
+    static func checkCount(variants: Int, grid: [(String, [JSONValue])], doc: ConfigDocument) throws {
+        var count = variants, overflow = false
+        for (_, values) in grid where !overflow {
+            (count, overflow) = count.multipliedReportingOverflow(by: values.count)
+        }
+        guard overflow || count > maxRuns else { return }
+        // The exact figure, for the message, as a floating-point product (it may exceed Int).
+        let exact = grid.reduce(Double(variants)) { $0 * Double($1.1.count) }
+        let sizes = grid.map { String($0.1.count) } + (variants > 1 ? ["\(variants) variants"] : [])
+        throw ConfigError(
+            message: "the sweep describes \(exact < 1e15 ? String(Int64(exact)) : String(format: "%.3g", exact)) runs (\(sizes.joined(separator: " × "))); at most \(maxRuns) are allowed — shorten the grid lists or split the sweep",
+            location: doc.location(of: "sweep"))
     }
 
     static func short(_ v: JSONValue) -> String {

@@ -53,7 +53,10 @@ extension LayerSpec: Codable {
                 }
                 initialization = i
             }
-            self = .dense(units: try c.decode(Int.self, forKey: .units), initialization: initialization,
+            guard let units = try c.integer(.units, in: SpecBounds.width) else {
+                throw TrainerError.invalidSpec(key: "\(key).units", message: "is required (the layer's width)")
+            }
+            self = .dense(units: units, initialization: initialization,
                           bias: try c.decodeIfPresent(Bool.self, forKey: .bias) ?? true)
         case "batch_norm":
             self = .batchNorm(momentum: try c.decodeIfPresent(Float.self, forKey: .momentum) ?? 0.1,

@@ -16,7 +16,11 @@ extension ModelSpec: Codable {
             }
             return v
         }
-        input = try c.decode(Int.self, forKey: .input)
+        guard let input = try c.integer(.input, in: SpecBounds.input) else {
+            throw invalid(.input, "is required (the number of input features)")
+        }
+        self.input = input
+        var widthKey: (Int) -> String = { "layers.\($0)" }
         if c.contains(.layers) {
             for k in [CodingKeys.depth, .width, .widths, .activation, .classes] where c.contains(k) {
                 throw invalid(k, "is shorthand; it cannot be combined with an explicit 'layers' list")
@@ -25,17 +29,30 @@ extension ModelSpec: Codable {
             shorthand = nil
         } else {
             var hidden: [Int]
-            if let widths = try c.decodeIfPresent([Int].self, forKey: .widths) {
+            if c.contains(.widths) {
                 if c.contains(.depth) || c.contains(.width) { throw invalid(.widths, "give 'widths' or 'depth' and 'width', not both") }
-                hidden = widths
+                var list = try c.nestedUnkeyedContainer(forKey: .widths)
+                guard (list.count ?? 0) <= SpecBounds.depth.upperBound else {
+                    throw invalid(.widths, "lists more than \(SpecBounds.depth.upperBound) hidden layers")
+                }
+                hidden = []
+                while !list.isAtEnd {
+                    guard let w = try? list.decode(Double.self), w.rounded() == w, SpecBounds.width.contains(Int(exactly: w) ?? 0) else {
+                        throw TrainerError.invalidSpec(key: key(.widths) + ".\(hidden.count)",
+                                                       message: "must be a whole number between 1 and \(SpecBounds.width.upperBound)")
+                    }
+                    hidden.append(Int(w))
+                }
+                widthKey = { "widths.\($0)" }
             } else {
-                let depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? 0
-                guard depth >= 0 else { throw invalid(.depth, "must be ≥ 0, got \(depth)") }
-                let width = try c.decodeIfPresent(Int.self, forKey: .width) ?? 0
+                // Bounded before the array is built: `depth: 1e9` must not allocate.
+                let depth = try c.integer(.depth, in: SpecBounds.depth) ?? 0
+                let width = try c.integer(.width, in: SpecBounds.width) ?? 0
                 if (depth > 0 || c.contains(.width)) && width <= 0 { throw invalid(.width, "must be > 0, got \(width)") }
                 hidden = Array(repeating: width, count: depth)
+                widthKey = { _ in "width" }
             }
-            guard let classes = try c.decodeIfPresent(Int.self, forKey: .classes) else {
+            guard let classes = try c.integer(.classes, in: SpecBounds.classes) else {
                 throw invalid(.classes, "the shorthand needs the number of outputs ('classes')")
             }
             let initialization: Initialization? = try c.contains(.initialization)
@@ -44,13 +61,16 @@ extension ModelSpec: Codable {
                 hiddenWidths: hidden, activation: try choice(.activation, Activation.relu),
                 normalization: try choice(.normalization, Normalization.none),
                 normPlacement: try choice(.normPlacement, NormPlacement.before),
-                residualEvery: try c.decodeIfPresent(Int.self, forKey: .residualEvery) ?? 0,
+                residualEvery: try c.integer(.residualEvery, in: SpecBounds.depth) ?? 0,
                 dropout: try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
                 classes: classes, initialization: initialization,
                 leakySlope: try c.decodeIfPresent(Float.self, forKey: .leakySlope) ?? 0.01)
             layers = nil
         }
-        do { try validate() } catch TrainerError.invalidSpec(let k, let m) {
+        do {
+            try validate()
+            try checkParameters(widthKey: widthKey)
+        } catch TrainerError.invalidSpec(let k, let m) {
             throw TrainerError.invalidSpec(key: prefix.isEmpty ? k : "\(prefix).\(k)", message: m)
         }
     }

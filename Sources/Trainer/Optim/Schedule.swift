@@ -81,14 +81,14 @@ extension Schedule: Codable {
         case "constant": self = .constant(try c.decode(Double.self, forKey: .value))
         case "step":
             self = .step(value: try c.decode(Double.self, forKey: .value),
-                         every: try c.decode(Int.self, forKey: .every),
+                         every: try c.requiredInteger(.every, in: 1...SpecBounds.count.upperBound),
                          gamma: try c.decodeIfPresent(Double.self, forKey: .gamma) ?? 0.1)
         case "cosine":
             self = .cosine(value: try c.decode(Double.self, forKey: .value),
-                           steps: try c.decode(Int.self, forKey: .steps),
+                           steps: try c.requiredInteger(.steps, in: 1...SpecBounds.count.upperBound),
                            minimum: try c.decodeIfPresent(Double.self, forKey: .minimum) ?? 0)
         case "warmup":
-            self = .warmup(steps: try c.decode(Int.self, forKey: .steps),
+            self = .warmup(steps: try c.requiredInteger(.steps, in: 1...SpecBounds.count.upperBound),
                            then: try c.decode(Schedule.self, forKey: .then))
         default:
             throw DecodingError.dataCorruptedError(
