@@ -190,7 +190,7 @@ final class TrainingLoop {
     /// Weight norms and sparsity per tensor, BN running statistics and histograms.
     private func epochStatistics(step: Int, epoch: Int) throws {
         let c = config
-        let stats = TrainingStatistics.collect(model: trainer.model, options: StatisticsOptions(nearZeroThreshold: Float(c.logging.nearZero), activations: false, batchNorms: c.logging.bnStats))
+        let stats = TrainingStatistics.collect(model: trainer.model, optimizer: trainer.optimizer, options: StatisticsOptions(nearZeroThreshold: Float(c.logging.nearZero), activations: false, batchNorms: c.logging.bnStats))
         var layerStats: [LayerStat] = []
         for p in stats.parameters where p.role == .weight {
             layerStats.append(LayerStat(layer: p.name, stat: "weight_norm", step: step, epoch: epoch, value: p.weightNorm))
@@ -215,7 +215,7 @@ final class TrainingLoop {
     }
 
     private func diverged(step: Int, epoch: Int, loss: Double) throws {
-        let stats = TrainingStatistics.collect(model: trainer.model, options: StatisticsOptions(activations: false, batchNorms: false))
+        let stats = TrainingStatistics.collect(model: trainer.model, optimizer: trainer.optimizer, options: StatisticsOptions(activations: false, batchNorms: false))
         let culprit = stats.parameters.first { !$0.gradientNorm.isFinite }?.name
         let message = "loss became \(loss.isNaN ? "NaN" : "\(loss)") at step \(step)" + (culprit.map { "; first non-finite gradient in \($0)" } ?? "; gradients are finite, the loss overflowed")
         recorder.event("non_finite_loss", message, level: .error, step: step, epoch: epoch)

@@ -82,7 +82,7 @@ public final class Trainer {
         optimizer.step(model.parameters, learningRate: Float(lr), trackUpdates: statistics != nil)
         return StepResult(
             step: t, dataLoss: dataLoss, l1Penalty: penalty.l1, l2Penalty: penalty.l2, accuracy: accuracy,
-            learningRate: lr, statistics: statistics.map { TrainingStatistics.collect(model: model, options: $0) })
+            learningRate: lr, statistics: statistics.map { TrainingStatistics.collect(model: model, optimizer: optimizer, options: $0) })
     }
 
     private func checkInputs(_ inputs: Tensor) throws {
