@@ -12,7 +12,7 @@ final class TrainingLoop {
     let planned: PlannedRun
     var config: ExperimentConfig { planned.config }
     let trainer: Trainer
-    let recorder: RunRecorder
+    let recorder: any RunRecording
     let progress: ProgressReporter
     let interrupt: InterruptFlag
     var iterator: BatchIterator
@@ -29,7 +29,7 @@ final class TrainingLoop {
     /// - Parameters:
     ///   - state: fresh (step 0) or restored from the checkpoint a resume starts from.
     ///   - checkpoints: the run's checkpoints up to that one (retention continues from them).
-    init(planned: PlannedRun, state: TrainingState, recorder: RunRecorder, progress: ProgressReporter, interrupt: InterruptFlag,
+    init(planned: PlannedRun, state: TrainingState, recorder: any RunRecording, progress: ProgressReporter, interrupt: InterruptFlag,
          checkpoints: [CheckpointInfo] = []) throws {
         self.planned = planned
         self.recorder = recorder
