@@ -27,7 +27,7 @@ public struct Reproduction: Sendable {
         let envDiff = JSONDiff.changes(try JSONValue.parse(ra.environment), try JSONValue.parse(rb.environment))
             .filter { RunEnvironment.determinismFields.contains($0.path) }
         let tolerance: Double? = envDiff.isEmpty ? nil : fallbackTolerance
-        let timing = Experiment.timingMetrics
+        let timing = ExperimentRunner.timingMetrics
         let keysA = Set(try store.metricKeys(run: ra.id)), keysB = Set(try store.metricKeys(run: rb.id))
         let keys = keysA.union(keysB).subtracting(timing).sorted()
         var points = 0
@@ -61,7 +61,7 @@ public struct Reproduction: Sendable {
     }
 }
 
-extension Experiment {
+extension ExperimentRunner {
     /// Trains a stored run's config again as a new run (origin `rerun`, parent the original)
     /// and compares the two.
     public func rerun(_ runID: String) throws -> (Outcome, Reproduction) {

@@ -1,9 +1,10 @@
 import Foundation
 import Tracker
 
-/// Runs experiments into a store: train planned runs, resume a stopped run from its
-/// latest checkpoint, and re-run a stored run to check that it reproduces.
-public final class Experiment {
+/// Runs planned runs into a store: train them, resume a stopped run from its latest
+/// checkpoint, and re-run a stored run to check that it reproduces. (An *experiment* in
+/// the store is only the name that groups runs; this type is what trains them.)
+public final class ExperimentRunner {
     /// The one seam to the Tracker: any backend, never a concrete store.
     let store: any TrainingStore
     let progress: ProgressReporter
@@ -88,7 +89,7 @@ public final class Experiment {
         do {
             let loop = try TrainingLoop(planned: planned, state: state, recorder: recorder, progress: progress, interrupt: interrupt, checkpoints: checkpoints)
             // Params are immutable: a run resumed from step 0 logs the same values again (a no-op).
-            if state.trainer.step == 0 { try recorder.log(params: Experiment.derivedParams(loop: loop, planned: planned)) }
+            if state.trainer.step == 0 { try recorder.log(params: ExperimentRunner.derivedParams(loop: loop, planned: planned)) }
             progress.report(.started(runID: recorder.runID, name: planned.name, epochs: planned.config.epochs,
                                      stepsPerEpoch: loop.iterator.batchesPerEpoch, resumedAtStep: resumedAt))
             status = try loop.run()
