@@ -170,7 +170,7 @@ struct OptimizerTests {
             #expect(opt.lastStep(of: p) == nil && opt.lastStep(of: q) == nil)
         }
         #expect(OptimizerStateKey.slot("exp_avg", of: "layers.0.weight") == "optimizer.layers.0.weight.exp_avg")
-        #expect(Trainer.StateKey.optimizerStep == OptimizerStateKey.step)
+        #expect(ModelTrainer.StateKey.optimizerStep == OptimizerStateKey.step)
     }
 
     @Test("schedules: constant, step, cosine, warm-up composed with cosine")

@@ -5,7 +5,7 @@ import Testing
 struct StatisticsTests {
     @Test("per-parameter statistics match direct computation")
     func parameterStatistics() throws {
-        let trainer = try Trainer(
+        let trainer = try ModelTrainer(
             spec: .mlp(input: 4, hidden: [16], classes: 3, activation: .relu, normalization: .batch),
             optimizer: .adam(0.01), seed: 1)
         let x = Fixture.tensor(8, 4, seed: 1)
@@ -60,7 +60,7 @@ struct StatisticsTests {
 
     @Test("L1 drives weights to near zero and is reported apart from the data loss")
     func l1Sparsity() throws {
-        let trainer = try Trainer(spec: .mlp(input: 4, hidden: [32], classes: 2, activation: .relu),
+        let trainer = try ModelTrainer(spec: .mlp(input: 4, hidden: [32], classes: 2, activation: .relu),
                                   optimizer: OptimizerSpec(type: .sgd, learningRate: .constant(0.05)),
                                   regularization: Regularization(l1: .constant(0.01)), seed: 2)
         let x = Fixture.tensor(16, 4, seed: 3)

@@ -36,7 +36,7 @@ struct EvaluationSets {
         return Set(inputs: inputs, labels: [], targets: try Tensor(shape: [dataset.count, dataset.targetWidth], values: targets))
     }
 
-    func evaluate(_ trainer: Trainer, _ set: Set) throws -> Evaluation {
+    func evaluate(_ trainer: ModelTrainer, _ set: Set) throws -> Evaluation {
         if let t = set.targets { return try trainer.evaluate(inputs: set.inputs, targets: t) }
         return try trainer.evaluate(inputs: set.inputs, labels: set.labels)
     }

@@ -16,7 +16,7 @@ final class TrainingLoop {
 
     let planned: PlannedRun
     var config: ExperimentConfig { planned.config }
-    let trainer: Trainer
+    let trainer: ModelTrainer
     let recorder: any RunRecording
     let progress: ProgressReporter
     let interrupt: InterruptFlag

@@ -52,7 +52,7 @@ public struct BatchNormStatistics: Sendable, Equatable {
     public var meanOfRunningVariance: Double
 }
 
-/// What `Trainer` collects when asked for statistics.
+/// What `ModelTrainer` collects when asked for statistics.
 public struct StatisticsOptions: Sendable, Equatable {
     /// |w| below this counts as near zero.
     public var nearZeroThreshold: Float

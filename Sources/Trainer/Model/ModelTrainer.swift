@@ -4,7 +4,7 @@
 /// A step is: forward (training pass) → data loss and ∂loss/∂output → backward →
 /// penalty added to loss and gradients → optimizer update with the scheduled learning
 /// rate. Same seed, same inputs and the same BLAS thread count give bit-identical steps.
-public final class Trainer {
+public final class ModelTrainer {
     public let model: Model
     public let optimizer: any Optimizer
     public let optimizerSpec: OptimizerSpec

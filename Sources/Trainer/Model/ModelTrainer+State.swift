@@ -1,5 +1,5 @@
-extension Trainer {
-    /// Entry names the Trainer writes besides the model's and optimizer's tensors.
+extension ModelTrainer {
+    /// Entry names the ModelTrainer writes besides the model's and optimizer's tensors.
     public enum StateKey {
         public static let optimizerStep = OptimizerStateKey.step
         public static let random = "random"
