@@ -51,11 +51,11 @@ struct StatisticsTests {
     @Test("weight histograms count every element in fixed bins")
     func histogram() throws {
         let t = try Tensor(shape: [6], values: [-2, -0.5, 0, 0.25, 0.99, .nan])
-        let h = try Histogram.of(t, bins: 4, range: -1...1)
+        let h = try TensorHistogram.of(t, bins: 4, range: -1...1)
         #expect(h.counts == [0, 1, 2, 1])  // −0.5 opens bin 1
         #expect(h.underflow == 1 && h.overflow == 0 && h.nan == 1)
         #expect(h.edges == [-1, -0.5, 0, 0.5, 1])
-        #expect(throws: TrainerError.self) { try Histogram.of(t, bins: 0, range: -1...1) }
+        #expect(throws: TrainerError.self) { try TensorHistogram.of(t, bins: 0, range: -1...1) }
     }
 
     @Test("L1 drives weights to near zero and is reported apart from the data loss")
