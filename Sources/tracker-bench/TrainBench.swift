@@ -76,7 +76,7 @@ struct TrainBench: ParsableCommand {
     /// with and without, from the median ratio of adjacent (off, on) segment pairs.
     private func measureOverhead(inputs: Tensor, labels: [Int32], epochs: Int, segment: Int) throws -> (off: Double, on: Double) {
         let batch = 128
-        let trainer = try Trainer(spec: .mlp(input: 784, hidden: [256, 128], classes: 10, activation: .relu), optimizer: .adam(1e-3), seed: 0)
+        let trainer = try ModelTrainer(spec: .mlp(input: 784, hidden: [256, 128], classes: 10, activation: .relu), optimizer: .adam(1e-3), seed: 0)
         var order = Array(0..<inputs.rows)
         var xb: Tensor?
         var ratios: [Double] = [], offSeconds: [Double] = []
@@ -129,7 +129,7 @@ struct TrainBench: ParsableCommand {
                         activation: .sigmoid, initialization: .torchDefault)
             batch = 64
         }
-        let trainer = try Trainer(spec: spec, optimizer: .adam(1e-3), seed: 0)
+        let trainer = try ModelTrainer(spec: spec, optimizer: .adam(1e-3), seed: 0)
         var order = Array(0..<inputs.rows)
         var xb: Tensor?
         var rates: [Double] = []

@@ -14,7 +14,7 @@ struct Rerun: ParsableCommand {
 
     func run() throws {
         let trap = SignalTrap()
-        let (outcome, report) = try Experiment(store: try store.openExisting(), progress: ProgressPrinter(), interrupt: trap.flag).rerun(runID)
+        let (outcome, report) = try ExperimentRunner(store: try store.openExisting(), progress: ProgressPrinter(), interrupt: trap.flag).rerun(runID)
         if let code = trap.exitCode { throw ExitCode(code) }
         Console.out(report.summary)
         if outcome.status != .finished { throw ExitCode(1) }

@@ -18,7 +18,7 @@ struct Resume: ParsableCommand {
 
     func run() throws {
         let trap = SignalTrap()
-        let outcome = try Experiment(store: try store.openExisting(), progress: ProgressPrinter(), interrupt: trap.flag).resume(runID)
+        let outcome = try ExperimentRunner(store: try store.openExisting(), progress: ProgressPrinter(), interrupt: trap.flag).resume(runID)
         if let code = trap.exitCode { throw ExitCode(code) }
         if outcome.status != .finished { throw ExitCode(1) }
     }

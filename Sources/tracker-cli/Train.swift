@@ -22,8 +22,8 @@ struct Train: ParsableCommand {
             return
         }
         let trap = SignalTrap()
-        let experiment = Experiment(store: try store.open(), progress: ProgressPrinter(), interrupt: trap.flag)
-        var outcomes: [Experiment.Outcome] = []
+        let experiment = ExperimentRunner(store: try store.open(), progress: ProgressPrinter(), interrupt: trap.flag)
+        var outcomes: [ExperimentRunner.Outcome] = []
         for planned in plan {
             outcomes.append(try experiment.train(planned, origin: plan.count > 1 ? .sweep : .new))
             if trap.exitCode != nil { break }
@@ -33,7 +33,7 @@ struct Train: ParsableCommand {
         if outcomes.contains(where: { $0.status != .finished }) { throw ExitCode(1) }
     }
 
-    private func printSweepSummary(_ outcomes: [Experiment.Outcome]) throws {
+    private func printSweepSummary(_ outcomes: [ExperimentRunner.Outcome]) throws {
         let s = try store.open()
         let rows = try outcomes.map { o -> [String] in
             let m = try s.summary(of: o.runID).metrics

@@ -116,13 +116,13 @@ struct ResumeHardeningTests {
         let config = try Configs.write(HardeningConfigs.quick, to: tmp)
         let planned = try #require(try ExperimentPlan.load(path: config).first)
         let store = try Store(path: tmp.path("t.db"))
-        let straight = try Experiment(store: store).train(planned)
+        let straight = try ExperimentRunner(store: store).train(planned)
         for step in [5, HardeningConfigs.stepsPerEpoch, 2 * HardeningConfigs.stepsPerEpoch + 3] {
             let flag = InterruptFlag()
-            let stopped = try Experiment(store: store, progress: InterruptAt(step: step, flag: flag), interrupt: flag).train(planned)
+            let stopped = try ExperimentRunner(store: store, progress: InterruptAt(step: step, flag: flag), interrupt: flag).train(planned)
             #expect(stopped.status == .interrupted)
             #expect(try store.checkpoints(run: stopped.runID).contains { $0.kind == .interrupt && $0.step == step })
-            #expect(try Experiment(store: store).resume(stopped.runID).status == .finished)
+            #expect(try ExperimentRunner(store: store).resume(stopped.runID).status == .finished)
             if let diff = RunTables.difference(try RunTables.dump(store, run: straight.runID), try RunTables.dump(store, run: stopped.runID)) {
                 Issue.record("interrupted at step \(step): \(diff)")
             }
@@ -169,10 +169,10 @@ struct ResumeHardeningTests {
         let config = try Configs.write(HardeningConfigs.quick, to: tmp)
         let planned = try #require(try ExperimentPlan.load(path: config).first)
         let store = try Store(path: tmp.path("t.db"))
-        let run = try Experiment(store: store).train(planned).runID
+        let run = try ExperimentRunner(store: store).train(planned).runID
         let before = try RunTables.dump(store, run: run)
         try store.db.run("UPDATE runs SET status = 'crashed' WHERE id = ?", [.text(run)])
-        #expect(try Experiment(store: store).resume(run).status == .finished)
+        #expect(try ExperimentRunner(store: store).resume(run).status == .finished)
         if let diff = RunTables.difference(before, try RunTables.dump(store, run: run)) { Issue.record("\(diff)") }
     }
 

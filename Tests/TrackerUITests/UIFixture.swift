@@ -84,7 +84,7 @@ actor UIFixture {
 
     private static func makeStore(at db: String, dir: URL) throws -> (String, String, String, String) {
         let store = try Store(path: db)
-        let experiment = Experiment(store: store)
+        let experiment = ExperimentRunner(store: store)
         var ids: [String] = []
         for (i, text) in [configA, configB].enumerated() {
             let path = dir.appendingPathComponent("config\(i).yaml").path

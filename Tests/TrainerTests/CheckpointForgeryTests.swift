@@ -122,7 +122,7 @@ struct CheckpointForgeryTests {
         let planned = try #require(try ExperimentPlan.load(path: path).first)
         let store = try Store(path: dir.appendingPathComponent("t.db").path)
         let flag = InterruptFlag()
-        let outcome = try Experiment(store: store, progress: InterruptAt(step: 15, flag: flag), interrupt: flag).train(planned)
+        let outcome = try ExperimentRunner(store: store, progress: InterruptAt(step: 15, flag: flag), interrupt: flag).train(planned)
         #expect(outcome.status == .interrupted)
         let latest = try #require(try store.latestCheckpoint(run: outcome.runID))
         #expect(latest.kind == .interrupt && latest.step == 15)
@@ -190,7 +190,7 @@ struct CheckpointForgeryTests {
         for forged in cases {
             try forge(store, checkpoint, forged)
             do {
-                _ = try Experiment(store: store).resume(runID)
+                _ = try ExperimentRunner(store: store).resume(runID)
                 Issue.record("a forged checkpoint was resumed")
             } catch {
                 let message = error.localizedDescription
@@ -203,6 +203,6 @@ struct CheckpointForgeryTests {
         }
         // The genuine payload still resumes, to the end.
         try forge(store, checkpoint, original)
-        #expect(try Experiment(store: store).resume(runID).status == .finished)
+        #expect(try ExperimentRunner(store: store).resume(runID).status == .finished)
     }
 }

@@ -13,7 +13,7 @@ struct FindingsTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("findings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try Store(path: dir.appendingPathComponent("t.db").path)
-        let experiment = Experiment(store: store)
+        let experiment = ExperimentRunner(store: store)
         for planned in try ExperimentPlan.plan(ConfigDocument.parse(yaml)) {
             let outcome = try experiment.train(planned, origin: .sweep)
             #expect(outcome.status == .finished, "\(planned.name) ended \(outcome.status)")

@@ -26,7 +26,7 @@ struct FitTests {
     func xor() throws {
         let x = try Tensor(shape: [4, 2], values: [0, 0, 0, 1, 1, 0, 1, 1])
         let y: [Int32] = [0, 1, 1, 0]
-        let trainer = try Trainer(spec: .mlp(input: 2, hidden: [8], classes: 2, activation: .tanh),
+        let trainer = try ModelTrainer(spec: .mlp(input: 2, hidden: [8], classes: 2, activation: .tanh),
                                   optimizer: .adam(0.05), seed: 1)
         for _ in 0..<300 { _ = try trainer.trainStep(inputs: x, labels: y) }
         let result = try trainer.evaluate(inputs: x, labels: y)
@@ -37,7 +37,7 @@ struct FitTests {
     @Test("an MLP separates two spirals to at least 95% accuracy")
     func spirals() throws {
         let (x, y) = Self.spirals(perClass: 200, seed: 2)
-        let trainer = try Trainer(spec: .mlp(input: 2, hidden: [64, 64], classes: 2, activation: .relu),
+        let trainer = try ModelTrainer(spec: .mlp(input: 2, hidden: [64, 64], classes: 2, activation: .relu),
                                   optimizer: .adam(0.01), seed: 3)
         var order = Array(0..<x.rows)
         var batch: Tensor?
@@ -59,7 +59,7 @@ struct FitTests {
         let n = 64
         let x = Tensor(zeros: [n, 1]), t = Tensor(zeros: [n, 1])
         for i in 0..<n { x[i] = Float(i) / Float(n) * 6 - 3; t[i] = sin(x[i]) }
-        let trainer = try Trainer(spec: .mlp(input: 1, hidden: [32], classes: 1, activation: .tanh),
+        let trainer = try ModelTrainer(spec: .mlp(input: 1, hidden: [32], classes: 1, activation: .tanh),
                                   optimizer: .adam(0.02), seed: 4)
         for _ in 0..<500 { _ = try trainer.trainStep(inputs: x, targets: t) }
         #expect(try trainer.evaluate(inputs: x, targets: t).loss < 5e-3)
@@ -67,7 +67,7 @@ struct FitTests {
 
     @Test("bad inputs are errors, not crashes")
     func badInputs() throws {
-        let trainer = try Trainer(spec: .mlp(input: 2, hidden: [4], classes: 3), optimizer: .adam(), seed: 1)
+        let trainer = try ModelTrainer(spec: .mlp(input: 2, hidden: [4], classes: 3), optimizer: .adam(), seed: 1)
         let x = Tensor(zeros: [2, 2])
         #expect(throws: TrainerError.self) { try trainer.trainStep(inputs: x, labels: [0, 3]) }
         #expect(throws: TrainerError.self) { try trainer.trainStep(inputs: x, labels: [0]) }

@@ -22,7 +22,7 @@ struct OptimizerTests {
         opt.step([p], learningRate: 0.1, trackUpdates: true)
         // 1 − 0.1·(0.5 + 0.1) = 0.94; −2 − 0.1·(0.25 − 0.2) = −2.005
         #expect(close(p.value.values, [0.94, -2.005]))
-        #expect(abs(p.lastUpdateSquaredNorm - (0.06 * 0.06 + 0.005 * 0.005)) < 1e-8)
+        #expect(abs((opt.lastStep(of: p)?.updateSquaredNorm ?? -1) - (0.06 * 0.06 + 0.005 * 0.005)) < 1e-8)
     }
 
     @Test("SGD momentum: the buffer starts at g, then μb + g")
@@ -116,8 +116,8 @@ struct OptimizerTests {
                 let plainSame = plain.value.values == w, trackedSame = tracked.value.values == w
                 #expect(plainSame, "step \(step): \(zip(plain.value.values, w).filter { $0 != $1 }.count) elements differ")
                 #expect(trackedSame, "tracking changes nothing, step \(step)")
-                #expect(abs(tracked.lastUpdateSquaredNorm - squares) <= 1e-5 * squares)
-                let moments = try #require(tracked.stepMoments)
+                #expect(abs((b.lastStep(of: tracked)?.updateSquaredNorm ?? -1) - squares) <= 1e-5 * squares)
+                let moments = try #require(b.lastStep(of: tracked)?.moments)
                 let direct = Reductions.moments(tracked.gradient.data, count: n)
                 #expect(abs(moments.gradient.sum - direct.sum) < 1e-5)
                 #expect(abs(moments.gradient.sumOfSquares - direct.sumOfSquares) < 1e-5 * direct.sumOfSquares)
@@ -125,7 +125,7 @@ struct OptimizerTests {
                 let weights = Reductions.squaresAndSmall(tracked.value.data, count: n, threshold: Adam.nearZeroThreshold)
                 #expect(abs(moments.weightSquares - weights.sumOfSquares) < 1e-5 * weights.sumOfSquares)
                 #expect(moments.weightSmall == weights.small)
-                #expect(plain.stepMoments == nil)
+                #expect(a.lastStep(of: plain)?.moments == nil)
             }
         }
     }
@@ -144,13 +144,33 @@ struct OptimizerTests {
             b.step([two], learningRate: 0.01, trackUpdates: true)
             let same = one.value.values == two.value.values
             #expect(same, "weights differ between one and two threads")
-            let x = try #require(one.stepMoments), y = try #require(two.stepMoments)
+            let x = try #require(a.lastStep(of: one)?.moments), y = try #require(b.lastStep(of: two)?.moments)
             #expect(x.gradient.zeros == y.gradient.zeros && x.weightSmall == y.weightSmall && x.gradient.maxAbs == y.gradient.maxAbs)
             #expect(abs(x.gradient.sum - y.gradient.sum) <= 1e-6 * max(1, abs(x.gradient.sum)))
             #expect(abs(x.weightSquares - y.weightSquares) <= 1e-5 * x.weightSquares)
             // Float lanes summing ~20,000 terms each: agreement to about 1e-4, as with the true value.
-            #expect(abs(one.lastUpdateSquaredNorm - two.lastUpdateSquaredNorm) <= 1e-3 * one.lastUpdateSquaredNorm)
+            let u1 = try #require(a.lastStep(of: one)?.updateSquaredNorm), u2 = try #require(b.lastStep(of: two)?.updateSquaredNorm)
+            #expect(abs(u1 - u2) <= 1e-3 * u1)
         }
+    }
+
+    @Test("every optimizer's state is keyed by OptimizerStateKey.slot, and a tracked step's measurement lives in the optimizer until forgotten")
+    func slotKeysAndMeasurements() {
+        for (opt, slots) in [(Adam() as any Optimizer, [Adam.Slot.expAvg, Adam.Slot.expAvgSq]),
+                             (SGD(momentum: 0.9), [SGD.Slot.momentumBuffer]), (SGD(), [])] {
+            let p = parameter([1, -2], [0.5, 0.25]), q = Parameter(name: "layers.3.bias", role: .bias, value: Tensor(zeros: [3]))
+            #expect(opt.lastStep(of: p) == nil, "nothing measured before the first step")
+            opt.step([p, q], learningRate: 0.1, trackUpdates: true)
+            let names = opt.stateTensors(for: [p, q]).map(\.name)
+            #expect(names == ["p", "layers.3.bias"].flatMap { n in slots.map { OptimizerStateKey.slot($0, of: n) } })
+            #expect(names.allSatisfy(OptimizerStateKey.isOptimizerKey))
+            #expect((opt.lastStep(of: p)?.updateSquaredNorm ?? 0) > 0)
+            #expect(opt.lastStep(of: q)?.updateSquaredNorm == 0, "a zero gradient moves nothing")
+            opt.forgetLastSteps()
+            #expect(opt.lastStep(of: p) == nil && opt.lastStep(of: q) == nil)
+        }
+        #expect(OptimizerStateKey.slot("exp_avg", of: "layers.0.weight") == "optimizer.layers.0.weight.exp_avg")
+        #expect(ModelTrainer.StateKey.optimizerStep == OptimizerStateKey.step)
     }
 
     @Test("schedules: constant, step, cosine, warm-up composed with cosine")

@@ -11,8 +11,8 @@ struct StateTests {
         return (x, (0..<5).map { Int32(($0 + Int(seed)) % 3) })
     }
 
-    func trained(steps: Int) throws -> Trainer {
-        let t = try Trainer(spec: Self.spec, optimizer: .adam(0.01),
+    func trained(steps: Int) throws -> ModelTrainer {
+        let t = try ModelTrainer(spec: Self.spec, optimizer: .adam(0.01),
                             regularization: Regularization(l2: .constant(1e-3)), seed: 11)
         for s in 0..<steps { let (x, y) = batch(UInt64(s)); _ = try t.trainStep(inputs: x, labels: y) }
         return t
@@ -40,7 +40,7 @@ struct StateTests {
         let (x, y) = batch(100)
         let expected = try original.trainStep(inputs: x, labels: y)
 
-        let restored = try Trainer(spec: Self.spec, optimizer: .adam(0.01),
+        let restored = try ModelTrainer(spec: Self.spec, optimizer: .adam(0.01),
                                    regularization: Regularization(l2: .constant(1e-3)), seed: 999)
         try restored.restore(payload: payload)
         let got = try restored.trainStep(inputs: x, labels: y)
@@ -52,7 +52,7 @@ struct StateTests {
     @Test("loading into another architecture names the mismatching tensor")
     func mismatch() throws {
         let payload = try trained(steps: 1).serializedState()
-        let other = try Trainer(spec: .mlp(input: 6, hidden: [8, 9], classes: 3, activation: .relu,
+        let other = try ModelTrainer(spec: .mlp(input: 6, hidden: [8, 9], classes: 3, activation: .relu,
                                            normalization: .batch, dropout: 0.2),
                                 optimizer: .adam(0.01), seed: 1)
         let before = other.state()
@@ -61,7 +61,7 @@ struct StateTests {
             try other.restore(payload: payload)
         }
         #expect(other.state().isBitIdentical(to: before))
-        let shallower = try Trainer(spec: .mlp(input: 6, hidden: [8], classes: 3, activation: .relu,
+        let shallower = try ModelTrainer(spec: .mlp(input: 6, hidden: [8], classes: 3, activation: .relu,
                                                normalization: .batch, dropout: 0.2),
                                     optimizer: .adam(0.01), seed: 1)
         do {
@@ -87,8 +87,8 @@ struct StateTests {
         #expect(a.state().isBitIdentical(to: b.state()))
         var withDropout = Self.spec.shorthand!
         withDropout.dropout = 0.6
-        let c = try Trainer(spec: ModelSpec(input: 6, shorthand: withDropout), optimizer: .adam(), seed: 11)
-        let d = try Trainer(spec: Self.spec, optimizer: .adam(), seed: 11)
+        let c = try ModelTrainer(spec: ModelSpec(input: 6, shorthand: withDropout), optimizer: .adam(), seed: 11)
+        let d = try ModelTrainer(spec: Self.spec, optimizer: .adam(), seed: 11)
         for (p, q) in zip(c.model.parameters, d.model.parameters) {
             #expect(p.value.values == q.value.values, "\(p.name)")
         }

@@ -5,7 +5,7 @@ import Testing
 struct StatisticsTests {
     @Test("per-parameter statistics match direct computation")
     func parameterStatistics() throws {
-        let trainer = try Trainer(
+        let trainer = try ModelTrainer(
             spec: .mlp(input: 4, hidden: [16], classes: 3, activation: .relu, normalization: .batch),
             optimizer: .adam(0.01), seed: 1)
         let x = Fixture.tensor(8, 4, seed: 1)
@@ -51,16 +51,16 @@ struct StatisticsTests {
     @Test("weight histograms count every element in fixed bins")
     func histogram() throws {
         let t = try Tensor(shape: [6], values: [-2, -0.5, 0, 0.25, 0.99, .nan])
-        let h = try Histogram.of(t, bins: 4, range: -1...1)
+        let h = try TensorHistogram.of(t, bins: 4, range: -1...1)
         #expect(h.counts == [0, 1, 2, 1])  // −0.5 opens bin 1
         #expect(h.underflow == 1 && h.overflow == 0 && h.nan == 1)
         #expect(h.edges == [-1, -0.5, 0, 0.5, 1])
-        #expect(throws: TrainerError.self) { try Histogram.of(t, bins: 0, range: -1...1) }
+        #expect(throws: TrainerError.self) { try TensorHistogram.of(t, bins: 0, range: -1...1) }
     }
 
     @Test("L1 drives weights to near zero and is reported apart from the data loss")
     func l1Sparsity() throws {
-        let trainer = try Trainer(spec: .mlp(input: 4, hidden: [32], classes: 2, activation: .relu),
+        let trainer = try ModelTrainer(spec: .mlp(input: 4, hidden: [32], classes: 2, activation: .relu),
                                   optimizer: OptimizerSpec(type: .sgd, learningRate: .constant(0.05)),
                                   regularization: Regularization(l1: .constant(0.01)), seed: 2)
         let x = Fixture.tensor(16, 4, seed: 3)

@@ -4,11 +4,12 @@ import Foundation
 /// transactions on a background queue, so a training step never waits on disk. A batch is
 /// written when `batchSize` records wait, or every heartbeat (2 s), whichever comes first.
 ///
-/// `record(_:)` is the one primitive; `log`, `event` and friends wrap it. Everything is
+/// `Store`'s `RunRecording`: `record(_:)` is the one primitive; `log`, `event` and friends
+/// (in `RunRecording`'s extension) wrap it. Everything is
 /// durable after `flush()`, `saveCheckpoint` or `finish`. A background error (disk full,
 /// a lock held too long) is reported by the next `flush`, `saveCheckpoint` or `finish`.
 /// Safe to call from several threads (a signal handler thread may flush and finish).
-public final class RunRecorder: @unchecked Sendable {
+public final class RunRecorder: RunRecording, @unchecked Sendable {
     public let runID: String
     let runSeq: Int64
     let batchSize: Int
@@ -118,37 +119,11 @@ public final class RunRecorder: @unchecked Sendable {
         if let failure = takeFailure() { throw failure }
     }
 
-    // MARK: conveniences
+    // MARK: the hot path
 
-    /// Logs one metric point (the hot path: appended in place, no batch built).
+    /// Logs one metric point, appended in place (no batch built).
     public func log(_ key: String, _ value: Double, step: Int, epoch: Int? = nil, wallTime: Double = Date().timeIntervalSince1970) {
         enqueue { $0.metrics.append(MetricPoint(key: key, step: step, epoch: epoch, value: value, wallTime: wallTime)) }
-    }
-
-    /// Logs several metrics at one step.
-    public func log(_ values: [(String, Double)], step: Int, epoch: Int? = nil, wallTime: Double = Date().timeIntervalSince1970) {
-        var b = RecordBatch()
-        b.metrics = values.map { MetricPoint(key: $0.0, step: step, epoch: epoch, value: $0.1, wallTime: wallTime) }
-        record(b)
-    }
-
-    /// Logs many points (any keys and steps).
-    public func log(points: [MetricPoint]) {
-        var b = RecordBatch()
-        b.metrics = points
-        record(b)
-    }
-
-    public func log(gradStats: [GradStat]) { var b = RecordBatch(); b.gradStats = gradStats; record(b) }
-    public func log(layerStats: [LayerStat]) { var b = RecordBatch(); b.layerStats = layerStats; record(b) }
-    public func log(bnStats: [BNStat]) { var b = RecordBatch(); b.bnStats = bnStats; record(b) }
-    public func log(histograms: [Histogram]) { var b = RecordBatch(); b.histograms = histograms; record(b) }
-
-    /// Records an event (alert or note).
-    public func event(_ kind: String, _ message: String, level: EventLevel = .info, step: Int? = nil, epoch: Int? = nil) {
-        var b = RecordBatch()
-        b.events = [Event(kind: kind, level: level, message: message, step: step, epoch: epoch, createdAt: Date().timeIntervalSince1970)]
-        record(b)
     }
 
     /// Logs params now (synchronously). Params are immutable: logging a different value
@@ -172,14 +147,6 @@ public final class RunRecorder: @unchecked Sendable {
         if !rest.isEmpty { submit(rest) }
         queue.sync {}
         if let failure = takeFailure() { throw failure }
-    }
-
-    /// Flushes, then stores a checkpoint durably (blob and row in one fully synced transaction).
-    @discardableResult
-    public func saveCheckpoint(_ bytes: [UInt8], step: Int, epoch: Int?, kind: CheckpointKind) throws -> CheckpointInfo {
-        let infos = try saveCheckpoint(bytes, CheckpointSave(step: step, epoch: epoch, kinds: [kind]))
-        guard let info = infos.first else { throw TrackerError.storage("the checkpoint of run \(runID) at step \(step) was not recorded") }
-        return info
     }
 
     /// Flushes everything logged so far, then commits the checkpoint with its rows, pruning,

@@ -26,7 +26,7 @@ extension Store {
     /// wins), sets it `running`, and drops every record after `afterStep` (all of them
     /// when nil: a run that stopped before its first checkpoint starts again from step 0).
     /// Params stay: they are immutable and the continuation logs the same values.
-    public func takeOverRun(_ idOrPrefix: String, afterStep: Int?, batchSize: Int = 65_536) throws -> RunRecorder {
+    public func takeOverRun(_ idOrPrefix: String, afterStep: Int?, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
         try requireWritable()
         let run = try resolveRun(idOrPrefix)
         let seq = try resolveSeq(run.id)

@@ -174,19 +174,9 @@ extension Store {
         return result
     }
 
-    /// Levenshtein distance, for "did you mean" suggestions.
+    /// Levenshtein distance, for "did you mean" suggestions (`Spelling.distance`; kept
+    /// under this name until the config checker in the Trainer calls `Spelling.near`).
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count), cur = prev
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
+        Spelling.distance(a, b)
     }
 }

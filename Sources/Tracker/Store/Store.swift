@@ -106,7 +106,7 @@ public final class Store {
     /// Records a new run (status `running`) and returns its recorder.
     ///
     /// The config is stored canonically with its SHA-256; its flattened leaves become params.
-    public func startRun(_ start: RunStart, batchSize: Int = 65_536) throws -> RunRecorder {
+    public func startRun(_ start: RunStart, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
         try requireWritable()
         let experimentID = try experiment(named: start.experiment)
         var parentSeq: Int64?
@@ -140,7 +140,7 @@ public final class Store {
 
     /// Reopens a stored run for recording (resume): status back to `running`, this process
     /// as its owner, and every point after `afterStep` dropped so the continuation rewrites them.
-    public func resumeRun(_ idOrPrefix: String, afterStep: Int, batchSize: Int = 65_536) throws -> RunRecorder {
+    public func resumeRun(_ idOrPrefix: String, afterStep: Int, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
         try requireWritable()
         let run = try resolveRun(idOrPrefix)
         guard let seq = try resolveSeq(run.id) as Int64? else { throw TrackerError.runNotFound(run.id, suggestions: []) }

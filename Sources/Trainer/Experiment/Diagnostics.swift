@@ -6,10 +6,10 @@ import Tracker
 /// state, so a resumed run does not repeat it).
 final class Diagnostics {
     let spec: DiagnosticsSpec
-    let recorder: RunRecorder
+    let recorder: any RunRecording
     let progress: ProgressReporter
 
-    init(spec: DiagnosticsSpec, recorder: RunRecorder, progress: ProgressReporter) {
+    init(spec: DiagnosticsSpec, recorder: any RunRecording, progress: ProgressReporter) {
         self.spec = spec
         self.recorder = recorder
         self.progress = progress

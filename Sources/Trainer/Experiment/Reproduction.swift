@@ -22,12 +22,12 @@ public struct Reproduction: Sendable {
     public static let fallbackTolerance = 1e-4
 
     /// Compares every metric series of two stored runs.
-    public static func compare(store: Store, original a: String, rerun b: String) throws -> Reproduction {
+    public static func compare(store: any TrainingStore, original a: String, rerun b: String) throws -> Reproduction {
         let ra = try store.resolveRun(a, includeDeleted: true), rb = try store.resolveRun(b, includeDeleted: true)
         let envDiff = JSONDiff.changes(try JSONValue.parse(ra.environment), try JSONValue.parse(rb.environment))
             .filter { RunEnvironment.determinismFields.contains($0.path) }
         let tolerance: Double? = envDiff.isEmpty ? nil : fallbackTolerance
-        let timing = Experiment.timingMetrics
+        let timing = ExperimentRunner.timingMetrics
         let keysA = Set(try store.metricKeys(run: ra.id)), keysB = Set(try store.metricKeys(run: rb.id))
         let keys = keysA.union(keysB).subtracting(timing).sorted()
         var points = 0
@@ -61,11 +61,11 @@ public struct Reproduction: Sendable {
     }
 }
 
-extension Experiment {
+extension ExperimentRunner {
     /// Trains a stored run's config again as a new run (origin `rerun`, parent the original)
     /// and compares the two.
     public func rerun(_ runID: String) throws -> (Outcome, Reproduction) {
-        let run = try store.resolveRun(runID)
+        let run = try store.resolveRun(runID, includeDeleted: false)
         let planned = try plannedRun(from: run)
         let outcome = try train(planned, origin: .rerun, parentID: run.id)
         return (outcome, try Reproduction.compare(store: store, original: run.id, rerun: outcome.runID))

@@ -3,7 +3,7 @@
 /// restored from a checkpoint payload and checked in full before a resume writes anything,
 /// so a damaged or forged checkpoint is refused with the run left as it was.
 struct TrainingState {
-    let trainer: Trainer
+    let trainer: ModelTrainer
     var iterator: BatchIterator
     var loop = LoopState()
     let epochs: Int
@@ -16,12 +16,12 @@ struct TrainingState {
         BLAS.setThreads(c.threads)
         var streams = RandomStreams(seed: c.seed)
         let model = try Model(spec: c.model, random: &streams.initialization)
-        trainer = try Trainer(model: model, optimizer: c.optimizer, regularization: c.regularization ?? .none, random: streams)
+        trainer = try ModelTrainer(model: model, optimizer: c.optimizer, regularization: c.regularization ?? .none, random: streams)
         iterator = try planned.data.trainingBatches(batchSize: c.batchSize, streams: streams)
         epochs = c.epochs
     }
 
-    init(trainer: Trainer, iterator: BatchIterator, loop: LoopState, epochs: Int) {
+    init(trainer: ModelTrainer, iterator: BatchIterator, loop: LoopState, epochs: Int) {
         self.trainer = trainer; self.iterator = iterator; self.loop = loop; self.epochs = epochs
     }
 

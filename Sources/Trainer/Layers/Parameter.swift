@@ -2,7 +2,7 @@
 ///
 /// The role decides the defaults of regularisation (penalties apply to `.weight` only)
 /// and of statistics. Layers own their parameters; the optimizer keeps its per-parameter
-/// state by the parameter's position in the model's parameter list.
+/// state (slots, what its last update measured) by the parameter's value tensor.
 public final class Parameter {
     /// What a parameter is for.
     public enum Role: String, Sendable, Codable, CaseIterable {
@@ -25,12 +25,6 @@ public final class Parameter {
     public let value: Tensor
     /// ∂loss/∂value from the last backward pass (same shape as `value`).
     public let gradient: Tensor
-    /// ‖Δvalue‖² of the last optimizer step, when the optimizer was asked to track it.
-    public var lastUpdateSquaredNorm: Double = 0
-    /// Gradient and weight moments an optimizer gathered during its last tracked update
-    /// pass (nil when it did not), so per-step statistics need no pass of their own.
-    public var stepMoments: StepMoments?
-
     public init(name: String, role: Role, value: Tensor) {
         self.name = name
         self.role = role
@@ -51,14 +45,4 @@ public final class Parameter {
         let p = Parameter(name: prefix + name, role: role, value: value, gradient: gradient)
         return p
     }
-}
-
-/// Moments of a parameter gathered during an optimizer's update pass.
-public struct StepMoments: Sendable, Equatable {
-    /// Of the gradient the step read (before any coupled weight decay).
-    public var gradient: Reductions.Moments
-    /// Sum of squares of the weights after the update, and how many have |w| < `threshold`.
-    public var weightSquares: Double
-    public var weightSmall: Int
-    public var threshold: Float
 }

@@ -1,5 +1,5 @@
 /// A network built from a `ModelSpec`: a `Sequential` plus its flattened, named
-/// parameters and state, ready for a `Trainer`.
+/// parameters and state, ready for a `ModelTrainer`.
 ///
 /// Building draws initial weights from the `init` stream only, so the dropout rate or
 /// the data order never changes them.

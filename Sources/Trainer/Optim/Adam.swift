@@ -20,7 +20,15 @@ public final class Adam: Optimizer {
     /// `true` for AdamW's decoupled weight decay.
     public let decoupled: Bool
     public var stepCount = 0
-    private let store = SlotStore()
+    private let state = OptimizerState()
+
+    /// The slot names (PyTorch's, so a state dict reads the same).
+    public enum Slot {
+        /// m, the first-moment estimate.
+        public static let expAvg = "exp_avg"
+        /// v, the second-moment estimate.
+        public static let expAvgSq = "exp_avg_sq"
+    }
 
     public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0, decoupled: Bool = false) {
@@ -37,11 +45,14 @@ public final class Adam: Optimizer {
         Adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupled: true)
     }
 
-    public var slotNames: [String] { ["exp_avg", "exp_avg_sq"] }
+    public var slotNames: [String] { [Slot.expAvg, Slot.expAvgSq] }
 
     public func slot(_ slot: String, for parameter: Parameter) -> Tensor {
-        store.tensor(slot, for: parameter)
+        state.tensor(slot, for: parameter)
     }
+
+    public func lastStep(of parameter: Parameter) -> StepMeasurement? { state.lastStep(of: parameter) }
+    public func forgetLastSteps() { state.forgetLastSteps() }
 
     /// |w| below this counts as near zero in the moments gathered while tracking (the
     /// statistics' default threshold).
@@ -58,21 +69,20 @@ public final class Adam: Optimizer {
             coupled_decay: decoupled ? 0 : weightDecay,
             shrink: decoupled ? 1 - learningRate * weightDecay : 1)
         for p in parameters {
-            let m = slot("exp_avg", for: p).data, v = slot("exp_avg_sq", for: p).data
+            let m = slot(Slot.expAvg, for: p).data, v = slot(Slot.expAvgSq, for: p).data
             guard trackUpdates else {
                 tracker_adam_update(p.value.data, p.gradient.data, m, v, p.value.count, &k, 0, nil)
-                p.lastUpdateSquaredNorm = 0
-                p.stepMoments = nil
+                state.setLastStep(StepMeasurement(updateSquaredNorm: 0, moments: nil), of: p)
                 continue
             }
             // One pass updates the weights and gathers everything the step statistics need.
             var r = tracker_step_moments()
             tracker_adam_update(p.value.data, p.gradient.data, m, v, p.value.count, &k, Adam.nearZeroThreshold, &r)
-            p.lastUpdateSquaredNorm = r.update_squares
-            p.stepMoments = StepMoments(
+            let moments = StepMoments(
                 gradient: Reductions.Moments(sum: r.gradient_sum, sumOfSquares: r.gradient_squares,
                                              maxAbs: r.gradient_max_abs, zeros: Int(r.gradient_zeros)),
                 weightSquares: r.weight_squares, weightSmall: Int(r.weight_small), threshold: Adam.nearZeroThreshold)
+            state.setLastStep(StepMeasurement(updateSquaredNorm: r.update_squares, moments: moments), of: p)
         }
     }
 }

@@ -10,7 +10,13 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     public let weightDecay: Float
     public var stepCount = 0
-    private let store = SlotStore()
+    private let state = OptimizerState()
+
+    /// The slot name (PyTorch's, so a state dict reads the same).
+    public enum Slot {
+        /// b, the momentum buffer (only with momentum).
+        public static let momentumBuffer = "momentum_buffer"
+    }
 
     public init(momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
         self.momentum = momentum
@@ -18,18 +24,21 @@ public final class SGD: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    public var slotNames: [String] { momentum != 0 ? ["momentum_buffer"] : [] }
+    public var slotNames: [String] { momentum != 0 ? [Slot.momentumBuffer] : [] }
 
     public func slot(_ slot: String, for parameter: Parameter) -> Tensor {
-        store.tensor(slot, for: parameter)
+        state.tensor(slot, for: parameter)
     }
+
+    public func lastStep(of parameter: Parameter) -> StepMeasurement? { state.lastStep(of: parameter) }
+    public func forgetLastSteps() { state.forgetLastSteps() }
 
     public func step(_ parameters: [Parameter], learningRate: Float, trackUpdates: Bool) {
         let first = stepCount == 0
         let mu = momentum, wd = weightDecay, lr = learningRate, nesterov = self.nesterov
         for p in parameters {
             let w = p.value.data, g = p.gradient.data, n = p.value.count
-            let b = mu != 0 ? slot("momentum_buffer", for: p).data : nil
+            let b = mu != 0 ? slot(Slot.momentumBuffer, for: p).data : nil
             var squared = 0.0
             for i in 0..<n {
                 var d = g[i] + wd * w[i]
@@ -41,8 +50,7 @@ public final class SGD: Optimizer {
                 if trackUpdates { squared += Double(update * update) }
                 w[i] -= update
             }
-            p.lastUpdateSquaredNorm = squared
-            p.stepMoments = nil
+            state.setLastStep(StepMeasurement(updateSquaredNorm: squared, moments: nil), of: p)
         }
         stepCount += 1
     }

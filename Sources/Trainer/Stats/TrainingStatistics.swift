@@ -52,7 +52,7 @@ public struct BatchNormStatistics: Sendable, Equatable {
     public var meanOfRunningVariance: Double
 }
 
-/// What `Trainer` collects when asked for statistics.
+/// What `ModelTrainer` collects when asked for statistics.
 public struct StatisticsOptions: Sendable, Equatable {
     /// |w| below this counts as near zero.
     public var nearZeroThreshold: Float
@@ -72,12 +72,13 @@ public struct StatisticsOptions: Sendable, Equatable {
 }
 
 extension TrainingStatistics {
-    /// Collects statistics of `model` after a step whose optimizer tracked update norms.
-    public static func collect(model: Model, options: StatisticsOptions) -> TrainingStatistics {
+    /// Collects statistics of `model` after a step whose `optimizer` tracked update norms.
+    public static func collect(model: Model, optimizer: any Optimizer, options: StatisticsOptions) -> TrainingStatistics {
         let params = model.parameters.map { p -> ParameterStatistics in
             let n = p.value.count
             let g: Reductions.Moments, w: (sumOfSquares: Double, small: Int)
-            if let fused = p.stepMoments, fused.threshold == options.nearZeroThreshold {
+            let last = optimizer.lastStep(of: p)
+            if let fused = last?.moments, fused.threshold == options.nearZeroThreshold {
                 // Gathered by the optimizer in its update pass: no extra pass over the tensors.
                 (g, w) = (fused.gradient, (fused.weightSquares, fused.weightSmall))
             } else {
@@ -94,7 +95,7 @@ extension TrainingStatistics {
                 gradientStd: variance.squareRoot(), gradientMaxAbs: Double(g.maxAbs),
                 gradientZeroFraction: Double(g.zeros) / count,
                 weightNorm: weightNorm, nearZeroFraction: Double(w.small) / count,
-                updateRatio: weightNorm > 0 ? p.lastUpdateSquaredNorm.squareRoot() / weightNorm : 0)
+                updateRatio: weightNorm > 0 ? (last?.updateSquaredNorm ?? 0).squareRoot() / weightNorm : 0)
         }
         var activations: [LayerActivationStatistics] = []
         var norms: [BatchNormStatistics] = []

@@ -3,7 +3,8 @@
 ///
 /// `bins` equal-width bins over `[lower, upper)`; values below or at/above the range
 /// (and NaNs) are counted apart, so the totals always add up to the element count.
-public struct Histogram: Sendable, Equatable {
+/// (What a run stores is Tracker's `Histogram` record, built from this one at each epoch.)
+public struct TensorHistogram: Sendable, Equatable {
     public var lower: Float
     public var upper: Float
     public var counts: [Int]
@@ -20,12 +21,12 @@ public struct Histogram: Sendable, Equatable {
 
     /// Histogram of `tensor` with `bins` bins over `range`.
     /// - Throws: `TrainerError.invalidInput` when `bins < 1` or the range is empty or not finite.
-    public static func of(_ tensor: Tensor, bins: Int, range: ClosedRange<Float>) throws -> Histogram {
+    public static func of(_ tensor: Tensor, bins: Int, range: ClosedRange<Float>) throws -> TensorHistogram {
         guard bins >= 1, range.lowerBound.isFinite, range.upperBound.isFinite,
               range.upperBound > range.lowerBound else {
             throw TrainerError.invalidInput("histogram needs bins ≥ 1 and a finite, non-empty range")
         }
-        var h = Histogram(lower: range.lowerBound, upper: range.upperBound,
+        var h = TensorHistogram(lower: range.lowerBound, upper: range.upperBound,
                           counts: [Int](repeating: 0, count: bins), underflow: 0, overflow: 0, nan: 0)
         let scale = Float(bins) / (range.upperBound - range.lowerBound), lo = range.lowerBound
         h.counts.withUnsafeMutableBufferPointer { c in
@@ -41,7 +42,7 @@ public struct Histogram: Sendable, Equatable {
     }
 
     /// Histogram of `tensor` over its own symmetric range `[−max|v|, max|v|]`.
-    public static func symmetric(_ tensor: Tensor, bins: Int) throws -> Histogram {
+    public static func symmetric(_ tensor: Tensor, bins: Int) throws -> TensorHistogram {
         let m = Reductions.moments(tensor.data, count: tensor.count).maxAbs
         let bound = m > 0 && m.isFinite ? m.nextUp : 1
         return try of(tensor, bins: bins, range: -bound...bound)

@@ -1,14 +1,16 @@
 import Foundation
 import Tracker
 
-/// Runs experiments into a store: train planned runs, resume a stopped run from its
-/// latest checkpoint, and re-run a stored run to check that it reproduces.
-public final class Experiment {
-    let store: Store
+/// Runs planned runs into a store: train them, resume a stopped run from its latest
+/// checkpoint, and re-run a stored run to check that it reproduces. (An *experiment* in
+/// the store is only the name that groups runs; this type is what trains them.)
+public final class ExperimentRunner {
+    /// The one seam to the Tracker: any backend, never a concrete store.
+    let store: any TrainingStore
     let progress: ProgressReporter
     let interrupt: InterruptFlag
 
-    public init(store: Store, progress: ProgressReporter = SilentProgress(), interrupt: InterruptFlag = InterruptFlag()) {
+    public init(store: any TrainingStore, progress: ProgressReporter = SilentProgress(), interrupt: InterruptFlag = InterruptFlag()) {
         self.store = store
         self.progress = progress
         self.interrupt = interrupt
@@ -27,7 +29,8 @@ public final class Experiment {
         let state = try TrainingState(planned: planned)
         let env = RunEnvironment.current(threads: c.threads, datasetFingerprint: planned.data.fingerprint, seed: c.seed)
         let recorder = try store.startRun(RunStart(experiment: c.experiment, name: planned.name, config: planned.json, seed: c.seed,
-                                                   environment: env.json, parentID: parentID, origin: origin))
+                                                   environment: env.json, parentID: parentID, origin: origin),
+                                      batchSize: RecordBatch.defaultLimit)
         return try drive(planned, state: state, recorder: recorder, resumedAt: nil)
     }
 
@@ -37,10 +40,10 @@ public final class Experiment {
     ///
     /// Everything is checked before the store is touched (the checkpoint's bytes, every
     /// counter in it, the data's fingerprint): a refused resume leaves the run as it was.
-    /// The run is then taken over atomically (`Store.takeOverRun`): a run another live
+    /// The run is then taken over atomically (`TrainingStore.takeOverRun`): a run another live
     /// process trains is refused, naming it.
     public func resume(_ runID: String) throws -> Outcome {
-        let run = try store.resolveRun(runID)
+        let run = try store.resolveRun(runID, includeDeleted: false)
         if run.status == .finished { throw RunLeaseError.finished(run: run.id) }
         if let holder = try store.lease(of: run.id), !holder.isGone() {
             throw RunLeaseError.held(run: run.id, holder: holder.describe())
@@ -63,7 +66,7 @@ public final class Experiment {
             }
         }
         let kept = try store.checkpoints(run: run.id).filter { $0.step <= (checkpoint?.step ?? -1) }
-        let recorder = try store.takeOverRun(run.id, afterStep: checkpoint?.step)
+        let recorder = try store.takeOverRun(run.id, afterStep: checkpoint?.step, batchSize: RecordBatch.defaultLimit)
         if checkpoint?.kind == .last {
             // Only stores written before the last checkpoint and the finished status shared a
             // transaction hold this: the training is complete, re-running its end would
@@ -81,12 +84,12 @@ public final class Experiment {
         return PlannedRun(name: run.name, config: config, json: canonical, data: data, overrides: [])
     }
 
-    private func drive(_ planned: PlannedRun, state: TrainingState, recorder: RunRecorder, resumedAt: Int?, checkpoints: [CheckpointInfo] = []) throws -> Outcome {
+    private func drive(_ planned: PlannedRun, state: TrainingState, recorder: any RunRecording, resumedAt: Int?, checkpoints: [CheckpointInfo] = []) throws -> Outcome {
         let status: RunStatus
         do {
             let loop = try TrainingLoop(planned: planned, state: state, recorder: recorder, progress: progress, interrupt: interrupt, checkpoints: checkpoints)
             // Params are immutable: a run resumed from step 0 logs the same values again (a no-op).
-            if state.trainer.step == 0 { try recorder.log(params: Experiment.derivedParams(loop: loop, planned: planned)) }
+            if state.trainer.step == 0 { try recorder.log(params: ExperimentRunner.derivedParams(loop: loop, planned: planned)) }
             progress.report(.started(runID: recorder.runID, name: planned.name, epochs: planned.config.epochs,
                                      stepsPerEpoch: loop.iterator.batchesPerEpoch, resumedAtStep: resumedAt))
             status = try loop.run()

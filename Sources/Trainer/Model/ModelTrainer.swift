@@ -4,7 +4,7 @@
 /// A step is: forward (training pass) → data loss and ∂loss/∂output → backward →
 /// penalty added to loss and gradients → optimizer update with the scheduled learning
 /// rate. Same seed, same inputs and the same BLAS thread count give bit-identical steps.
-public final class Trainer {
+public final class ModelTrainer {
     public let model: Model
     public let optimizer: any Optimizer
     public let optimizerSpec: OptimizerSpec
@@ -82,7 +82,7 @@ public final class Trainer {
         optimizer.step(model.parameters, learningRate: Float(lr), trackUpdates: statistics != nil)
         return StepResult(
             step: t, dataLoss: dataLoss, l1Penalty: penalty.l1, l2Penalty: penalty.l2, accuracy: accuracy,
-            learningRate: lr, statistics: statistics.map { TrainingStatistics.collect(model: model, options: $0) })
+            learningRate: lr, statistics: statistics.map { TrainingStatistics.collect(model: model, optimizer: optimizer, options: $0) })
     }
 
     private func checkInputs(_ inputs: Tensor) throws {

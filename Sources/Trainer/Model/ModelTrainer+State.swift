@@ -1,13 +1,13 @@
-extension Trainer {
-    /// Entry names the Trainer writes besides the model's and optimizer's tensors.
+extension ModelTrainer {
+    /// Entry names the ModelTrainer writes besides the model's and optimizer's tensors.
     public enum StateKey {
-        public static let optimizerStep = "optimizer.step"
+        public static let optimizerStep = OptimizerStateKey.step
         public static let random = "random"
         public static let scheduleStep = "schedule.step"
     }
 
     /// Everything needed to continue bit-for-bit: parameters (`layers.0.weight`), norm
-    /// state (`layers.1.running_mean`), optimizer slots (`optimizer.layers.0.weight.exp_avg`)
+    /// state (`layers.1.running_mean`), optimizer slots (`OptimizerStateKey`)
     /// and step, the schedule's step and every random stream. A training loop adds its
     /// own entries (data position, epoch) to the returned dict before serialising it.
     public func state() -> StateDict {
@@ -33,7 +33,7 @@ extension Trainer {
             + model.state + optimizer.stateTensors(for: model.parameters)
         let known = Set(expected.map(\.name))
         for name in dict.names where !known.contains(name) {
-            if case .tensor(let shape, _)? = dict[name], name.hasPrefix("layers.") || name.hasPrefix("optimizer.") {
+            if case .tensor(let shape, _)? = dict[name], name.hasPrefix("layers.") || OptimizerStateKey.isOptimizerKey(name) {
                 throw TrainerError.stateMismatch(name: name, message: "stored tensor \(shape) does not exist in this model")
             }
         }
@@ -66,7 +66,7 @@ extension Trainer {
         for (entry, buffer) in zip(expected, scratch) { entry.tensor.assign(from: buffer) }
         optimizer.stepCount = stepCount
         random = streams
-        for p in model.parameters { p.stepMoments = nil }  // gathered before the load: stale
+        optimizer.forgetLastSteps()  // measured before the load: stale
     }
 
     /// The state as a versioned byte payload (see `StateDict.serialized()`).

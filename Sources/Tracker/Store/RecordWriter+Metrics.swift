@@ -1,0 +1,148 @@
+import Foundation
+
+/// Metric points: one pass inserts them and gathers, per key, the summary merged into
+/// `latest_metrics` and the min/max tiles merged into `metric_tiles` (the read side's
+/// fast paths), so neither needs another pass over the batch.
+extension RecordWriter {
+    /// One key's summary of a batch, merged into `latest_metrics`.
+    struct KeySummary {
+        var lastStep = Int.min, lastEpoch: Int?, last = 0.0
+        var min: Double?, minStep: Int?, max: Double?, maxStep: Int?
+        var count = 0, nanCount = 0
+
+        @inline(__always) mutating func add(_ p: MetricPoint) {
+            count += 1
+            if p.step >= lastStep { lastStep = p.step; last = p.value; lastEpoch = p.epoch }
+            if p.value.isNaN { nanCount += 1; return }
+            if let m = min, m <= p.value {} else { min = p.value; minStep = p.step }
+            if let m = max, m >= p.value {} else { max = p.value; maxStep = p.step }
+        }
+    }
+
+    /// Min/max of one key's points within one tile of `MetricTiles.size` steps.
+    struct Tile {
+        var keyID: Int64, tile: Int
+        var count = 0, minStep: Int?, min = 0.0, maxStep: Int?, max = 0.0
+
+        @inline(__always) mutating func add(_ p: MetricPoint) {
+            count += 1
+            if p.value.isNaN { return }
+            if minStep == nil || p.value < min { min = p.value; minStep = p.step }
+            if maxStep == nil || p.value > max { max = p.value; maxStep = p.step }
+        }
+    }
+
+    /// What the insert pass gathered: per key (in first-seen order) its id and summary,
+    /// every tile touched, and the tiles where a point replaced an earlier one.
+    struct MetricTally {
+        var keyIDs: [Int64] = [], summaries: [KeySummary] = [], tiles: [Tile] = []
+        var rewritten: [(keyID: Int64, tile: Int)] = []
+    }
+
+    func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
+        guard !points.isEmpty else { return }
+        let tally = try insertPoints(points, runSeq: runSeq)
+        try mergeSummaries(tally, runSeq: runSeq)
+        try mergeTiles(tally.tiles, runSeq: runSeq)
+        try recomputeRewritten(tally.rewritten, runSeq: runSeq)
+    }
+
+    /// Inserts every point (the hot loop) and tallies summaries and tiles on the way.
+    func insertPoints(_ points: [MetricPoint], runSeq: Int64) throws -> MetricTally {
+        // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
+        // logged twice at the same step replaces the first through the UPDATE below.
+        let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
+        // Few keys a batch: a linear scan over a small array beats hashing per point.
+        var names: [String] = [], tally = MetricTally(), open: [Tile] = []
+        var lastKey: String?, lastID: Int64 = -1, slot = -1
+        for p in points {
+            if p.key != lastKey {
+                if let i = names.firstIndex(of: p.key) { slot = i } else {
+                    names.append(p.key); tally.keyIDs.append(try keyID(p.key)); tally.summaries.append(KeySummary()); slot = names.count - 1
+                    open.append(Tile(keyID: tally.keyIDs[slot], tile: MetricTiles.tile(p.step)))
+                }
+                lastID = tally.keyIDs[slot]; lastKey = p.key
+            }
+            let tile = MetricTiles.tile(p.step)
+            if open[slot].tile != tile {
+                if open[slot].count > 0 { tally.tiles.append(open[slot]) }
+                open[slot] = Tile(keyID: lastID, tile: tile)
+            }
+            open[slot].add(p)
+            insert.resetKeepingBindings()
+            insert.bindInt(runSeq, at: 1)
+            insert.bindInt(lastID, at: 2)
+            insert.bindInt(Int64(p.step), at: 3)
+            if let e = p.epoch { insert.bindInt(Int64(e), at: 4) } else { insert.bindNull(at: 4) }
+            if p.value.isNaN { insert.bindNull(at: 5) } else { insert.bindDouble(p.value, at: 5) }
+            insert.bindDouble(p.wallTime, at: 6)
+            do {
+                try insert.step()
+            } catch let e as SQLiteError where e.isConstraint {
+                insert.resetKeepingBindings()
+                try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
+                           [.optional(p.epoch), p.value.isNaN ? .null : .real(p.value), .real(p.wallTime), .integer(runSeq), .integer(lastID), .int(p.step)])
+                tally.rewritten.append((lastID, tile))
+            }
+            tally.summaries[slot].add(p)
+        }
+        insert.reset()
+        tally.tiles += open.filter { $0.count > 0 }
+        return tally
+    }
+
+    /// Merges each key's batch summary into `latest_metrics` (last, min, max, counts).
+    func mergeSummaries(_ tally: MetricTally, runSeq: Int64) throws {
+        let upsert = try db.cached("""
+            INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_seq, key_id) DO UPDATE SET
+                last_value = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
+                last_epoch = CASE WHEN excluded.last_step >= last_step THEN excluded.last_epoch ELSE last_epoch END,
+                last_step  = max(last_step, excluded.last_step),
+                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
+                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
+                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
+                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END,
+                count      = count + excluded.count,
+                nan_count  = nan_count + excluded.nan_count
+            """)
+        for (keyID, s) in zip(tally.keyIDs, tally.summaries) {
+            try upsert.run([
+                .integer(runSeq), .integer(keyID), .int(s.lastStep), .optional(s.lastEpoch),
+                s.last.isNaN ? .null : .real(s.last), .optional(s.min), .optional(s.minStep),
+                .optional(s.max), .optional(s.maxStep), .int(s.count), .int(s.nanCount),
+            ])
+        }
+    }
+
+    /// Merges the touched tiles into `metric_tiles` (count and extremes per tile).
+    func mergeTiles(_ tiles: [Tile], runSeq: Int64) throws {
+        let merge = try db.cached("""
+            INSERT INTO metric_tiles (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
+                count     = count + excluded.count,
+                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
+                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
+                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
+                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END
+            """)
+        for t in tiles {
+            try merge.run([
+                .integer(runSeq), .integer(t.keyID), .int(t.tile), .int(t.count),
+                .optional(t.minStep), t.minStep == nil ? .null : .real(t.min), .optional(t.maxStep), t.maxStep == nil ? .null : .real(t.max),
+            ])
+        }
+    }
+
+    /// A point logged again replaced an old value (rare): its tile and its key's summary
+    /// (count, extremes) are recomputed from the stored series.
+    func recomputeRewritten(_ rewritten: [(keyID: Int64, tile: Int)], runSeq: Int64) throws {
+        var done = Set<String>(), keys = Set<Int64>()
+        for r in rewritten where done.insert("\(r.keyID)/\(r.tile)").inserted {
+            try MetricTiles.recompute(db: db, runSeq: runSeq, keyID: r.keyID, tile: r.tile)
+            if keys.insert(r.keyID).inserted { try Store.recomputeSummaries(db: db, runSeq: runSeq, keyID: r.keyID) }
+        }
+    }
+}

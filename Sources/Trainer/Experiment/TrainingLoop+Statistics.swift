@@ -1,0 +1,40 @@
+import Tracker
+
+extension TrainingLoop {
+    /// Weight norms and sparsity per tensor, BN running statistics and histograms.
+    func epochStatistics(step: Int, epoch: Int) throws {
+        let c = config
+        let stats = TrainingStatistics.collect(model: trainer.model, optimizer: trainer.optimizer, options: StatisticsOptions(nearZeroThreshold: Float(c.logging.nearZero), activations: false, batchNorms: c.logging.bnStats))
+        var layerStats: [LayerStat] = []
+        for p in stats.parameters where p.role == .weight {
+            layerStats.append(LayerStat(layer: p.name, stat: "weight_norm", step: step, epoch: epoch, value: p.weightNorm))
+            layerStats.append(LayerStat(layer: p.name, stat: "near_zero_fraction", step: step, epoch: epoch, value: p.nearZeroFraction))
+        }
+        recorder.log(layerStats: layerStats)
+        let weights = stats.parameters.filter { $0.role == .weight }
+        let total = weights.reduce(0.0) { $0 + $1.weightNorm * $1.weightNorm }.squareRoot()
+        let nearZero = weights.reduce(0.0) { $0 + $1.nearZeroFraction * Double($1.count) } / Double(max(1, weights.reduce(0) { $0 + $1.count }))
+        recorder.log([("weight_norm", total), ("near_zero_fraction", nearZero)], step: step, epoch: epoch)
+        if !stats.batchNorms.isEmpty {
+            recorder.log(bnStats: stats.batchNorms.map { BNStat(layer: $0.layer, step: step, epoch: epoch, runningMean: $0.runningMean, runningVar: $0.runningVariance) })
+        }
+        if c.logging.histograms {
+            var hists: [Histogram] = []
+            for p in trainer.model.parameters where p.role == .weight {
+                let h = try TensorHistogram.symmetric(p.value, bins: c.logging.histogramBins)
+                hists.append(Histogram(tensor: p.name, step: step, epoch: epoch, lo: Double(h.lower), hi: Double(h.upper), counts: h.counts.map { Int32(clamping: $0) }))
+            }
+            recorder.log(histograms: hists)
+        }
+    }
+
+    /// A non-finite loss ends the run `diverged`: the alert names the first parameter
+    /// whose gradient is not finite, or says the loss itself overflowed.
+    func diverged(step: Int, epoch: Int, loss: Double) throws {
+        let stats = TrainingStatistics.collect(model: trainer.model, optimizer: trainer.optimizer, options: StatisticsOptions(activations: false, batchNorms: false))
+        let culprit = stats.parameters.first { !$0.gradientNorm.isFinite }?.name
+        let message = "loss became \(loss.isNaN ? "NaN" : "\(loss)") at step \(step)" + (culprit.map { "; first non-finite gradient in \($0)" } ?? "; gradients are finite, the loss overflowed")
+        recorder.event("non_finite_loss", message, level: .error, step: step, epoch: epoch)
+        progress.report(.event(runID: recorder.runID, Event(kind: "non_finite_loss", level: .error, message: message, step: step, epoch: epoch)))
+    }
+}
