@@ -33,7 +33,7 @@ extension Store {
         if let exact = matches.first(where: { $0.id == needle || $0.uuid == needle }) { return exact }
         if matches.count > 1 { throw TrackerError.ambiguousRun(idOrPrefix, candidates: matches.prefix(10).map { "\($0.id) (\($0.name))" }) }
         let all = try db.query("SELECT r.id FROM runs r WHERE 1 \(deleted)") { $0.text(0) }
-        let close = all.map { (id: $0, d: Store.editDistance(needle, String($0.prefix(max(needle.count, 1))))) }
+        let close = all.map { (id: $0, d: Spelling.distance(needle, String($0.prefix(max(needle.count, 1))))) }
             .filter { $0.d <= 2 }.sorted { ($0.d, $0.id) < ($1.d, $1.id) }.prefix(3).map(\.id)
         throw TrackerError.runNotFound(idOrPrefix, suggestions: close)
     }
@@ -172,11 +172,5 @@ extension Store {
         }
         try db.execute("VACUUM")
         return result
-    }
-
-    /// Levenshtein distance, for "did you mean" suggestions (`Spelling.distance`; kept
-    /// under this name until the config checker in the Trainer calls `Spelling.near`).
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        Spelling.distance(a, b)
     }
 }

@@ -193,7 +193,7 @@ enum ConfigKeys {
     static func check(_ value: JSONValue, schema: Schema, path: String, doc: ConfigDocument) throws {
         func child(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
         func unknown(_ key: String, _ allowed: some Collection<String>) -> ConfigError {
-            let near = allowed.filter { Store.editDistance($0, key) <= 2 }.sorted()
+            let near = Spelling.near(key, in: allowed)
             let hint = near.isEmpty ? "known keys here: \(allowed.sorted().joined(separator: ", "))" : "did you mean \(near.joined(separator: " or "))?"
             return ConfigError(message: "unknown key '\(child(key))'; \(hint)", location: doc.location(of: child(key)))
         }
