@@ -58,10 +58,12 @@ struct ComparePage {
 
     private func curves(_ c: RunComparison) throws -> String {
         let runs = c.rows.prefix(ComparePage.maxOverlaid).map(\.run)
-        var keysByRun: [String: Set<String>] = [:]
+        var keysByRun: [String: Set<String>] = [:], refs: [String: RunRef] = [:]
         var all = Set<String>()
         for r in runs {
-            let keys = Set(try store.metricKeys(run: r.id))
+            let ref = try store.runRef(r.id, includeDeleted: true)
+            refs[r.id] = ref
+            let keys = Set(try store.metricKeys(run: ref))
             keysByRun[r.id] = keys
             all.formUnion(keys)
         }
@@ -70,8 +72,9 @@ struct ComparePage {
         for group in ChartData.groups(all.sorted()) where !group.keys.allSatisfy(ChartData.timingMetrics.contains) {
             var series: [ChartSeries] = []
             for r in runs {
+                guard let ref = refs[r.id] else { continue }
                 let keys = group.keys.filter { keysByRun[r.id]?.contains($0) == true }
-                series += try ChartData.series(store, cache: cache, summary: try store.summary(of: r.id), keys: keys) { k in
+                series += try ChartData.series(store, cache: cache, run: ref, summary: try store.summary(of: ref), keys: keys) { k in
                     group.keys.count > 1 ? "\(r.name) (\(r.id)) \(k)" : "\(r.name) (\(r.id))"
                 }
             }

@@ -12,7 +12,8 @@ struct RunPage {
     init(store: Store, runID: String, cache: RunDataCache) throws {
         self.store = store
         self.cache = cache
-        report = try store.report(run: runID)
+        // Resolved once: every read below takes `report.ref`.
+        report = try store.report(run: try store.runRef(runID, includeDeleted: true))
     }
 
     var run: RunInfo { report.run }
@@ -62,7 +63,7 @@ struct RunPage {
         guard !keys.isEmpty else { return HTML.section("Metrics", id: "charts", "<p class=\"muted\">no metrics yet</p>") }
         var out = "<div class=\"charts\">\n"
         for group in ChartData.groups(keys) {
-            let series = try ChartData.series(store, cache: cache, summary: report.summary, keys: group.keys) { $0 }
+            let series = try ChartData.series(store, cache: cache, run: report.ref, summary: report.summary, keys: group.keys) { $0 }
             out += ChartData.chart(series, title: group.title, yLabel: group.keys.count == 1 ? group.keys[0] : group.title)
         }
         out += "</div>\n"

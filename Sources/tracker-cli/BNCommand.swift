@@ -12,7 +12,7 @@ struct BNCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.openForReading()
-        let id = try store.resolveRun(runID, includeDeleted: true).id
+        let id = try store.runRef(runID, includeDeleted: true)
         let report = BNReport(stats: try store.bnStats(run: id))
         let headers = ["layer", "epoch", "step", "channels", "mean avg", "|mean| max", "var avg", "var min", "var max"]
         switch output.format {

@@ -14,7 +14,7 @@ struct GradsCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.openForReading()
-        let id = try store.resolveRun(runID, includeDeleted: true).id
+        let id = try store.runRef(runID, includeDeleted: true)
         let report = try store.gradientReport(run: id)
         if format == .json { Console.out(report.json.pretty); return }
         guard !report.tensors.isEmpty else { throw TrackerError.invalidArgument("run \(id) has no gradient statistics") }

@@ -28,8 +28,8 @@ extension Store {
     /// Params stay: they are immutable and the continuation logs the same values.
     public func takeOverRun(_ idOrPrefix: String, afterStep: Int?, batchSize: Int = 65_536) throws -> RunRecorder {
         try requireWritable()
-        let run = try resolveRun(idOrPrefix)
-        let seq = try resolveSeq(run.id)
+        let (ref, run) = try lookUpRun(idOrPrefix, includeDeleted: false)
+        let seq = ref.seq
         let now = Date().timeIntervalSince1970
         let cut = afterStep ?? -1
         try db.transaction(.immediate) {
