@@ -5,7 +5,7 @@ import Tracker
 /// the same `LineChart` as `tracker plot`.
 enum ChartData {
     /// Metrics that measure the machine rather than the model, charted last.
-    static let timingMetrics: Set<String> = ["samples_per_s", "epoch_seconds"]
+    static let timingMetrics = MetricSummary.timingKeys
 
     /// One series per key of one run (x = step), min/max-downsampled through the cache.
     static func series(_ store: Store, cache: RunDataCache, run: RunRef, summary: RunSummary, keys: [String],

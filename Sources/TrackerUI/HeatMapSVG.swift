@@ -88,5 +88,5 @@ struct HeatMapSVG {
     static func label(_ log10Value: Double) -> String { AxisTicks.label(pow(10, log10Value)) }
 
     /// One decimal, without `String(format:)` (thousands of cells a map).
-    private func f(_ v: Double) -> String { HTML.decimal(v) }
+    private func f(_ v: Double) -> String { Format.coordinate(v) }
 }

@@ -18,7 +18,7 @@ extension RunPage {
     private func gradients() throws -> String {
         let report = try cache.gradients(store: store, run: self.report.ref, summary: self.report.summary)
         guard !report.tensors.isEmpty else { return HTML.section("Gradients", id: "grads", "<p class=\"muted\">no gradient statistics</p>") }
-        var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.e(report.reason))</p>\n"
+        var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.escape(report.reason))</p>\n"
         out += HeatMapSVG(labels: report.tensors, steps: report.steps, values: report.norms,
                           title: "gradient L2 norm per tensor (log colour scale)").svg()
         return HTML.section("Gradients", id: "grads", out)

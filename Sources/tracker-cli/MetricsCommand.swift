@@ -32,7 +32,7 @@ struct MetricsCommand: ParsableCommand {
             }), terminator: "")
         case .table:
             var t = TextTable(["key", "step", "epoch", "value"])
-            for p in points { t.add([p.key, String(p.step), p.epoch.map(String.init) ?? "-", Fmt.number(p.value)]) }
+            for p in points { t.add([p.key, String(p.step), p.epoch.map(String.init) ?? "-", Format.number(p.value)]) }
             Console.out(t.render())
         }
     }

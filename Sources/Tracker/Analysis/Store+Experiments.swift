@@ -9,7 +9,7 @@ public struct ExperimentSummary: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(["name": .string(name), "runs": .int(Int64(runs)), "finished": .int(Int64(finished)), "running": .int(Int64(running)),
-                 "last_run": Timestamp.iso(lastRunAt).map { .string($0) } ?? .null])
+                 "last_run": Format.isoTime(lastRunAt).map { .string($0) } ?? .null])
     }
 }
 

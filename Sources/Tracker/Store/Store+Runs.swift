@@ -84,31 +84,16 @@ extension Store {
         return RunSummary(run: try runInfo(ref), params: try params(seq: seq), tags: try tags(seq: seq), metrics: try metricSummaries(seq: seq))
     }
 
-    /// Summaries of many runs (params, tags and metric summaries loaded in three queries).
+    /// Summaries of many runs (params, tags and metric summaries loaded in a few queries).
     public func summaries(of runs: [RunInfo]) throws -> [RunSummary] {
         guard !runs.isEmpty else { return [] }
         var seqs: [String: Int64] = [:]
-        var params: [Int64: [String: ParamValue]] = [:], tags: [Int64: [String: String]] = [:], metrics: [Int64: [String: MetricSummary]] = [:]
-        for chunk in stride(from: 0, to: runs.count, by: 500).map({ Array(runs[$0..<min($0 + 500, runs.count)]) }) {
+        for start in stride(from: 0, to: runs.count, by: 500) {
+            let chunk = runs[start..<min(start + 500, runs.count)].map { SQLValue.text($0.id) }
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let ids = chunk.map { SQLValue.text($0.id) }
-            for (id, seq) in try db.query("SELECT id, seq FROM runs WHERE id IN (\(marks))", ids, { ($0.text(0), $0.int(1)) }) { seqs[id] = seq }
-            let seqArgs = chunk.compactMap { seqs[$0.id] }.map { SQLValue.integer($0) }
-            let seqMarks = Array(repeating: "?", count: seqArgs.count).joined(separator: ",")
-            for (seq, key, value) in try db.query("SELECT run_seq, key, type, value_text, value_num FROM params WHERE run_seq IN (\(seqMarks))", seqArgs, {
-                ($0.int(0), $0.text(1), ParamValue.decode(type: $0.text(2), text: $0.text(3), number: $0.optionalDouble(4)))
-            }) { params[seq, default: [:]][key] = value }
-            for (seq, key, value) in try db.query("SELECT run_seq, key, value FROM tags WHERE run_seq IN (\(seqMarks))", seqArgs, { ($0.int(0), $0.text(1), $0.text(2)) }) {
-                tags[seq, default: [:]][key] = value
-            }
-            for (seq, key, s) in try db.query("\(Store.summaryQuery) WHERE l.run_seq IN (\(seqMarks))", seqArgs, { ($0.int(0), $0.text(1), Store.metricSummary($0)) }) {
-                metrics[seq, default: [:]][key] = s
-            }
+            for (id, seq) in try db.query("SELECT id, seq FROM runs WHERE id IN (\(marks))", chunk, { ($0.text(0), $0.int(1)) }) { seqs[id] = seq }
         }
-        return runs.map { r in
-            let seq = seqs[r.id] ?? -1
-            return RunSummary(run: r, params: params[seq] ?? [:], tags: tags[seq] ?? [:], metrics: metrics[seq] ?? [:])
-        }
+        return try summaries(seqs: runs.map { (seq: seqs[$0.id] ?? -1, run: $0) })
     }
 
     func params(seq: Int64) throws -> [String: ParamValue] {
