@@ -25,26 +25,4 @@ extension Store {
             ExperimentSummary(name: $0.text(0), runs: Int($0.int(1)), finished: Int($0.int(2)), running: Int($0.int(3)), lastRunAt: $0.optionalDouble(4))
         }
     }
-
-    /// What `tracker gc` removed.
-    public struct GarbageReport: Sendable, Equatable {
-        public var runs: [String]
-        public var blobs: Int
-        public var bytesBefore: Int64
-        public var bytesAfter: Int64
-    }
-
-    /// Purges soft-deleted runs and unreferenced blobs, vacuums, and reports what went.
-    public func collectGarbage() throws -> GarbageReport {
-        let deleted = try db.query("SELECT id FROM runs WHERE deleted_at IS NOT NULL ORDER BY created_at") { $0.text(0) }
-        let before = try fileBytes()
-        let (_, blobs) = try purgeDeleted()
-        return GarbageReport(runs: deleted, blobs: blobs, bytesBefore: before, bytesAfter: try fileBytes())
-    }
-
-    private func fileBytes() throws -> Int64 {
-        let pages = try db.first("PRAGMA page_count") { $0.int(0) } ?? 0
-        let size = try db.first("PRAGMA page_size") { $0.int(0) } ?? 0
-        return pages * size
-    }
 }

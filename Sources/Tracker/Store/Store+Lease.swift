@@ -62,11 +62,4 @@ extension Store {
         }
         return try RunRecorder(path: path, runSeq: seq, runID: run.id, batchSize: batchSize)
     }
-
-    /// Soft-deleted runs that a live process still trains: `gc` keeps them until they end.
-    public func deletedRunsStillTraining() throws -> [String] {
-        let now = Date().timeIntervalSince1970
-        return try db.query("SELECT seq, id FROM runs WHERE deleted_at IS NOT NULL AND status = 'running' ORDER BY created_at") { ($0.int(0), $0.text(1)) }
-            .filter { try Store.liveLease(db: db, seq: $0.0, now: now) != nil }.map(\.1)
-    }
 }

@@ -135,50 +135,6 @@ extension Store {
                    [.integer(seq), .text(key), .text(value)])
     }
 
-    /// Soft-deletes a run: hidden from listings until `purgeDeleted` removes it.
-    ///
-    /// A run a live process is training is refused (`RunLeaseError.deleteWhileTraining`)
-    /// unless `force`: then it is hidden at once, and `gc` purges it only after it ends, so
-    /// the trainer never loses its row.
-    public func deleteRun(_ idOrPrefix: String, force: Bool = false) throws -> RunInfo {
-        try requireWritable()
-        let (ref, run) = try lookUpRun(idOrPrefix, includeDeleted: false)
-        let seq = ref.seq
-        let now = Date().timeIntervalSince1970
-        try db.transaction(.immediate) {
-            if !force, let lease = try Store.liveLease(db: db, seq: seq, now: now) {
-                throw RunLeaseError.deleteWhileTraining(run: run.id, holder: lease.describe(now: now))
-            }
-            try db.run("UPDATE runs SET deleted_at = ? WHERE seq = ?", [.real(now), .integer(seq)])
-        }
-        return run
-    }
-
-    /// Removes soft-deleted runs with everything they recorded, then unreferenced blobs and
-    /// keys, then vacuums. Returns the number of runs and blobs removed.
-    public func purgeDeleted() throws -> (runs: Int, blobs: Int) {
-        try requireWritable()
-        let result: (Int, Int) = try db.transaction(.immediate) {
-            // A deleted run still being trained (`delete --force`) waits for its trainer to end.
-            let now = Date().timeIntervalSince1970
-            let seqs = try db.query("SELECT seq FROM runs WHERE deleted_at IS NOT NULL") { $0.int(0) }
-                .filter { try Store.liveLease(db: db, seq: $0, now: now) == nil }
-            for seq in seqs {
-                let s: SQLValue = .integer(seq)
-                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints"] {
-                    try db.run("DELETE FROM \(table) WHERE run_seq = ?", [s])
-                }
-                try db.run("UPDATE runs SET parent_seq = NULL WHERE parent_seq = ?", [s])
-                try db.run("DELETE FROM runs WHERE seq = ?", [s])
-            }
-            try db.run("DELETE FROM blobs WHERE sha256 NOT IN (SELECT blob_sha256 FROM checkpoints)")
-            let blobs = db.changes
-            return (seqs.count, blobs)
-        }
-        try db.execute("VACUUM")
-        return result
-    }
-
     /// Levenshtein distance, for "did you mean" suggestions.
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
