@@ -44,35 +44,35 @@ struct APIRoutes {
     }
 
     private func runResource(_ id: String, _ rest: [String]) throws -> UIResponse {
-        let run = try store.resolveRun(id, includeDeleted: true)
+        let run = try store.runRef(id, includeDeleted: true)
         switch (rest[0], rest.count) {
         case ("metrics", 1):
-            return .json(.array(try store.metricKeys(run: run.id).map { .string($0) }))
+            return .json(.array(try store.metricKeys(run: run).map { .string($0) }))
         case ("metrics", 2):
             return try series(run, key: rest[1])
         case ("grads", 1):
-            return .json(try cache.gradients(store: store, summary: try store.summary(of: run.id)).json)
+            return .json(try cache.gradients(store: store, run: run, summary: try store.summary(of: run)).json)
         case ("bn", 1):
-            return .json(BNReport(stats: try store.bnStats(run: run.id)).json)
+            return .json(BNReport(stats: try store.bnStats(run: run)).json)
         case ("checkpoints", 1):
-            return .json(.array(try store.checkpoints(run: run.id).map(\.json)))
+            return .json(.array(try store.checkpoints(run: run).map(\.json)))
         default:
             throw UIError.notFound("no API route /api/runs/\(id)/\(rest.joined(separator: "/"))")
         }
     }
 
-    private func series(_ run: RunInfo, key: String) throws -> UIResponse {
-        guard try store.metricKeys(run: run.id).contains(key) else {
+    private func series(_ run: RunRef, key: String) throws -> UIResponse {
+        guard try store.metricKeys(run: run).contains(key) else {
             throw UIError.notFound("run \(run.id) has no metric '\(key)'")
         }
         let limit = try request.integer("points", default: APIRoutes.defaultPoints, in: 0...APIRoutes.maxPoints, meaning: " (0: every point)")
         let total: Int, points: [ChartSeries.Point]
         if limit > 0 && limit <= RunDataCache.buckets * 4 {
             // The cached extremes of fine buckets hold the extremes of any coarser bucketing.
-            let cached = try cache.series(store: store, summary: try store.summary(of: run.id), key: key)
+            let cached = try cache.series(store: store, run: run, summary: try store.summary(of: run), key: key)
             (total, points) = (cached.total, ChartData.downsampled(cached.points, points: limit))
         } else {
-            let all = try store.metricPoints(run: run.id, key: key)
+            let all = try store.metricPoints(run: run, key: key)
             (total, points) = (all.count, ChartData.downsampled(all, points: limit))
         }
         return .json(.object([

@@ -5,13 +5,13 @@ import Tracker
 /// the same `LineChart` as `tracker plot`.
 enum ChartData {
     /// Metrics that measure the machine rather than the model, charted last.
-    static let timingMetrics: Set<String> = ["samples_per_s", "epoch_seconds"]
+    static let timingMetrics = MetricSummary.timingKeys
 
     /// One series per key of one run (x = step), min/max-downsampled through the cache.
-    static func series(_ store: Store, cache: RunDataCache, summary: RunSummary, keys: [String],
+    static func series(_ store: Store, cache: RunDataCache, run: RunRef, summary: RunSummary, keys: [String],
                        label: (String) -> String) throws -> [ChartSeries] {
         try keys.map { key in
-            ChartSeries(label: label(key), points: try cache.series(store: store, summary: summary, key: key).points)
+            ChartSeries(label: label(key), points: try cache.series(store: store, run: run, summary: summary, key: key).points)
         }
     }
 

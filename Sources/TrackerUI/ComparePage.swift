@@ -27,7 +27,7 @@ struct ComparePage {
                 return .html(Page(title: "compare", body: body + (try picker())).render())
             }
         } catch let error as FilterError {
-            body += "<pre class=\"error\" id=\"filter-error\">\(HTML.e(RunsPage.describe(error)))</pre>\n"
+            body += "<pre class=\"error\" id=\"filter-error\">\(HTML.escape(RunsPage.describe(error)))</pre>\n"
             return .html(Page(title: "compare", body: body).render(), status: 400)
         }
         guard !comparison.rows.isEmpty else { return .html(Page(title: "compare", body: body + "<p>No runs match.</p>").render()) }
@@ -40,7 +40,7 @@ struct ComparePage {
     private func form(filter: String?) -> String {
         """
         <form class="filter" method="get" action="/compare">
-        <input type="text" name="where" value="\(HTML.e(filter ?? ""))" placeholder="params.model.activation = 'relu'">
+        <input type="text" name="where" value="\(HTML.escape(filter ?? ""))" placeholder="params.model.activation = 'relu'">
         <button type="submit">compare matching runs</button></form>\n
         """
     }
@@ -49,7 +49,7 @@ struct ComparePage {
     private func picker() throws -> String {
         let runs = try store.runs(limit: 100)
         let rows = runs.map { r -> [HTML.Cell] in
-            [HTML.Cell(raw: "<input type=\"checkbox\" name=\"run\" value=\"\(HTML.e(r.id))\">"), HTML.Cell(raw: HTML.runLink(r.id)),
+            [HTML.Cell(raw: "<input type=\"checkbox\" name=\"run\" value=\"\(HTML.escape(r.id))\">"), HTML.Cell(raw: HTML.runLink(r.id)),
              .text(r.name), .text(r.experiment), HTML.Cell(raw: HTML.status(r.status))]
         }
         return "<form method=\"get\" action=\"/compare\">" + HTML.table(["", "id", "name", "experiment", "status"], rows, id: "pick")
@@ -58,10 +58,12 @@ struct ComparePage {
 
     private func curves(_ c: RunComparison) throws -> String {
         let runs = c.rows.prefix(ComparePage.maxOverlaid).map(\.run)
-        var keysByRun: [String: Set<String>] = [:]
+        var keysByRun: [String: Set<String>] = [:], refs: [String: RunRef] = [:]
         var all = Set<String>()
         for r in runs {
-            let keys = Set(try store.metricKeys(run: r.id))
+            let ref = try store.runRef(r.id, includeDeleted: true)
+            refs[r.id] = ref
+            let keys = Set(try store.metricKeys(run: ref))
             keysByRun[r.id] = keys
             all.formUnion(keys)
         }
@@ -70,8 +72,9 @@ struct ComparePage {
         for group in ChartData.groups(all.sorted()) where !group.keys.allSatisfy(ChartData.timingMetrics.contains) {
             var series: [ChartSeries] = []
             for r in runs {
+                guard let ref = refs[r.id] else { continue }
                 let keys = group.keys.filter { keysByRun[r.id]?.contains($0) == true }
-                series += try ChartData.series(store, cache: cache, summary: try store.summary(of: r.id), keys: keys) { k in
+                series += try ChartData.series(store, cache: cache, run: ref, summary: try store.summary(of: ref), keys: keys) { k in
                     group.keys.count > 1 ? "\(r.name) (\(r.id)) \(k)" : "\(r.name) (\(r.id))"
                 }
             }
@@ -88,7 +91,7 @@ struct ComparePage {
         let rows = c.rows.map { row -> [HTML.Cell] in
             [HTML.Cell(raw: HTML.runLink(row.run.id)), .text(row.run.name)] + c.paramKeys.map { k in
                 let v = row.params[k]
-                return v?.number.map { HTML.Cell(raw: HTML.e(v?.description ?? ""), sortKey: $0) } ?? .text(v?.description ?? "–")
+                return v?.number.map { HTML.Cell(raw: HTML.escape(v?.description ?? ""), sortKey: $0) } ?? .text(v?.description ?? "–")
             }
         }
         return HTML.section("Params that differ", id: "params-diff", HTML.table(["run", "name"] + c.paramKeys, rows, id: "params-diff-table"))

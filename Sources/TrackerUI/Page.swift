@@ -8,12 +8,12 @@ struct Page {
     var poll: (url: String, state: String)?
 
     func render() -> String {
-        let pollAttributes = poll.map { " data-poll=\"\(HTML.e($0.url))\" data-state=\"\(HTML.e($0.state))\"" } ?? ""
+        let pollAttributes = poll.map { " data-poll=\"\(HTML.escape($0.url))\" data-state=\"\(HTML.escape($0.state))\"" } ?? ""
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.e(title)) · tracker</title>
+            <title>\(HTML.escape(title)) · tracker</title>
             \(poll == nil ? "" : "<noscript><meta http-equiv=\"refresh\" content=\"10\"></noscript>")
             <style>\(Page.css)</style>
             </head><body\(pollAttributes)>

@@ -26,15 +26,15 @@ final class RunDataCache: @unchecked Sendable {
 
     /// The series of `key` reduced to at most `4 × buckets` points keeping every bucket's
     /// extremes, and the number of stored points.
-    func series(store: Store, summary: RunSummary, key: String) throws -> (total: Int, points: [ChartSeries.Point]) {
+    func series(store: Store, run: RunRef, summary: RunSummary, key: String) throws -> (total: Int, points: [ChartSeries.Point]) {
         let id = "\(store.path)|\(summary.run.id)|\(key)", version = RunDataCache.version(summary)
         if let hit = lock.withLock({ series[id] }), hit.version == version { return (hit.total, hit.points) }
         let total: Int, points: [ChartSeries.Point]
-        if let tiled = try store.tiledMetricPoints(run: summary.run.id, key: key) {
+        if let tiled = try store.tiledMetricPoints(run: run, key: key) {
             // A long series: its stored min/max tiles, not every point.
             (total, points) = (tiled.total, ChartData.downsampled(tiled.points, points: RunDataCache.buckets * 4))
         } else {
-            let all = try store.metricPoints(run: summary.run.id, key: key)
+            let all = try store.metricPoints(run: run, key: key)
             (total, points) = (all.count, ChartData.downsampled(all, points: RunDataCache.buckets * 4))
         }
         lock.withLock {
@@ -45,10 +45,10 @@ final class RunDataCache: @unchecked Sendable {
     }
 
     /// The gradient report of a run (norms per tensor and step, verdict).
-    func gradients(store: Store, summary: RunSummary) throws -> GradientReport {
+    func gradients(store: Store, run: RunRef, summary: RunSummary) throws -> GradientReport {
         let id = "\(store.path)|\(summary.run.id)", version = RunDataCache.version(summary)
         if let hit = lock.withLock({ grads[id] }), hit.version == version { return hit.report }
-        let report = try store.gradientReport(run: summary.run.id)
+        let report = try store.gradientReport(run: run)
         lock.withLock {
             if grads.count >= RunDataCache.capacity { grads.removeAll() }
             grads[id] = (version, report)

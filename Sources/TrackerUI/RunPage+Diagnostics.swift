@@ -16,16 +16,16 @@ extension RunPage {
     }
 
     private func gradients() throws -> String {
-        let report = try cache.gradients(store: store, summary: self.report.summary)
+        let report = try cache.gradients(store: store, run: self.report.ref, summary: self.report.summary)
         guard !report.tensors.isEmpty else { return HTML.section("Gradients", id: "grads", "<p class=\"muted\">no gradient statistics</p>") }
-        var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.e(report.reason))</p>\n"
+        var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.escape(report.reason))</p>\n"
         out += HeatMapSVG(labels: report.tensors, steps: report.steps, values: report.norms,
                           title: "gradient L2 norm per tensor (log colour scale)").svg()
         return HTML.section("Gradients", id: "grads", out)
     }
 
     private func layerStatistics() throws -> String {
-        let stats = try store.layerStats(run: run.id)
+        let stats = try store.layerStats(run: self.report.ref)
         guard !stats.isEmpty else { return "" }
         var byStat: [String: [String: [ChartSeries.Point]]] = [:]
         var layerOrder: [String] = []
@@ -44,7 +44,7 @@ extension RunPage {
     }
 
     private func batchNorm() throws -> String {
-        let stats = try store.bnStats(run: run.id)
+        let stats = try store.bnStats(run: self.report.ref)
         guard !stats.isEmpty else { return "" }
         let report = BNReport(stats: stats)
         var layers: [String] = []
@@ -71,7 +71,7 @@ extension RunPage {
     }
 
     private func histograms() throws -> String {
-        let all = try store.histograms(run: run.id)
+        let all = try store.histograms(run: self.report.ref)
         guard !all.isEmpty else { return "" }
         var latest: [String: Histogram] = [:], order: [String] = []
         for h in all {

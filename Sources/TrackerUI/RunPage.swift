@@ -12,7 +12,8 @@ struct RunPage {
     init(store: Store, runID: String, cache: RunDataCache) throws {
         self.store = store
         self.cache = cache
-        report = try store.report(run: runID)
+        // Resolved once: every read below takes `report.ref`.
+        report = try store.report(run: try store.runRef(runID, includeDeleted: true))
     }
 
     var run: RunInfo { report.run }
@@ -35,13 +36,13 @@ struct RunPage {
     }
 
     private func header() -> String {
-        var out = "<h1>\(HTML.e(run.name)) <span class=\"muted\">\(HTML.e(run.id))</span> \(HTML.status(run.status))</h1>\n"
+        var out = "<h1>\(HTML.escape(run.name)) <span class=\"muted\">\(HTML.escape(run.id))</span> \(HTML.status(run.status))</h1>\n"
         if run.deleted { out += "<p class=\"error\">This run is deleted (kept until <code>tracker gc</code>).</p>\n" }
         var rows: [[HTML.Cell]] = [
-            [.text("experiment"), HTML.Cell(raw: "<a href=\"/?experiment=\(HTML.url(run.experiment))\">\(HTML.e(run.experiment))</a>")],
-            [.text("started"), .text(HTML.time(run.startedAt))],
-            [.text("ended"), .text(HTML.time(run.endedAt))],
-            [.text("duration"), .text(RunsPage.duration(run.duration))],
+            [.text("experiment"), HTML.Cell(raw: "<a href=\"/?experiment=\(HTML.url(run.experiment))\">\(HTML.escape(run.experiment))</a>")],
+            [.text("started"), .text(HTML.localTime(run.startedAt))],
+            [.text("ended"), .text(HTML.localTime(run.endedAt))],
+            [.text("duration"), .text(HTML.duration(run.duration))],
             [.text("seed"), .text(String(run.seed))],
             [.text("config hash"), .text(run.configHash)],
             [.text("origin"), .text(run.origin.rawValue)],
@@ -62,7 +63,7 @@ struct RunPage {
         guard !keys.isEmpty else { return HTML.section("Metrics", id: "charts", "<p class=\"muted\">no metrics yet</p>") }
         var out = "<div class=\"charts\">\n"
         for group in ChartData.groups(keys) {
-            let series = try ChartData.series(store, cache: cache, summary: report.summary, keys: group.keys) { $0 }
+            let series = try ChartData.series(store, cache: cache, run: report.ref, summary: report.summary, keys: group.keys) { $0 }
             out += ChartData.chart(series, title: group.title, yLabel: group.keys.count == 1 ? group.keys[0] : group.title)
         }
         out += "</div>\n"
@@ -72,7 +73,7 @@ struct RunPage {
     private func metricsTable() -> String {
         let rows = report.summary.metrics.sorted(by: { $0.key < $1.key }).map { key, m -> [HTML.Cell] in
             let best = MetricGoal(metric: key).best(of: m)
-            return [HTML.Cell(raw: "<a href=\"/api/runs/\(HTML.url(run.id))/metrics/\(HTML.url(key))?points=1000\">\(HTML.e(key))</a>"),
+            return [HTML.Cell(raw: "<a href=\"/api/runs/\(HTML.url(run.id))/metrics/\(HTML.url(key))?points=1000\">\(HTML.escape(key))</a>"),
                     .num(m.last), .int(m.lastStep), .num(best?.value), .int(best?.step), .num(m.min), .num(m.max), .int(m.count), .int(m.nanCount)]
         }
         return HTML.table(["metric", "final", "step", "best", "best step", "min", "max", "points", "NaN"], rows, id: "metrics")
@@ -84,7 +85,7 @@ struct RunPage {
         for e in report.events {
             let cls = e.level == .info ? "" : " class=\"\(e.level == .warning ? "warning" : "level-error")\""
             out += "<tr\(cls)><td class=\"num\">\(e.step.map(String.init) ?? "–")</td><td class=\"num\">\(e.epoch.map(String.init) ?? "–")</td>"
-            out += "<td>\(e.level.rawValue)</td><td>\(HTML.e(e.kind))</td><td>\(HTML.e(e.message))</td></tr>\n"
+            out += "<td>\(e.level.rawValue)</td><td>\(HTML.escape(e.kind))</td><td>\(HTML.escape(e.message))</td></tr>\n"
         }
         return HTML.section("Events and alerts", id: "events", out + "</tbody></table>\n")
     }
@@ -93,8 +94,8 @@ struct RunPage {
         guard !report.checkpoints.isEmpty else { return HTML.section("Checkpoints", id: "checkpoints", "<p class=\"muted\">none</p>") }
         let rows = report.checkpoints.map { c -> [HTML.Cell] in
             [HTML.Cell(raw: "<a href=\"/checkpoints/\(c.id)\" download>\(c.id)</a>", sortKey: Double(c.id)), .int(c.step), .int(c.epoch),
-             .text(c.kind.rawValue), .int(c.size), HTML.Cell(raw: "<code>\(HTML.e(String(c.sha256.prefix(16))))</code>"),
-             .text(HTML.time(c.createdAt))]
+             .text(c.kind.rawValue), .int(c.size), HTML.Cell(raw: "<code>\(HTML.escape(String(c.sha256.prefix(16))))</code>"),
+             .text(HTML.localTime(c.createdAt))]
         }
         return HTML.section("Checkpoints", id: "checkpoints",
                             HTML.table(["download", "step", "epoch", "kind", "bytes", "sha256", "saved"], rows, id: "checkpoint-table"))
@@ -103,8 +104,8 @@ struct RunPage {
     private func settings() -> String {
         let params = report.summary.params.sorted(by: { $0.key < $1.key }).map { [HTML.Cell.text($0.key), .text($0.value.description)] }
         var out = HTML.section("Params", id: "params", params.isEmpty ? "<p class=\"muted\">none</p>" : HTML.table(["param", "value"], params, id: "param-table", classes: "sortable kv"))
-        out += HTML.section("Config", id: "config", "<pre>\(HTML.e(report.config.pretty))</pre>")
-        out += HTML.section("Environment", id: "environment", "<pre>\(HTML.e(report.environment.pretty))</pre>")
+        out += HTML.section("Config", id: "config", "<pre>\(HTML.escape(report.config.pretty))</pre>")
+        out += HTML.section("Environment", id: "environment", "<pre>\(HTML.escape(report.environment.pretty))</pre>")
         return out
     }
 }

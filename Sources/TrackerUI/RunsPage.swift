@@ -35,7 +35,7 @@ struct RunsPage {
         }
         body += form(filter: filter, experiment: experiment, sort: sort, limit: limit)
         if let problem {
-            body += "<pre class=\"error\" id=\"filter-error\">\(HTML.e(problem))</pre>\n"
+            body += "<pre class=\"error\" id=\"filter-error\">\(HTML.escape(problem))</pre>\n"
             return .html(Page(title: "runs", body: body).render(), status: 400)
         }
         let more = limit > 0 && runs.count > limit
@@ -56,9 +56,9 @@ struct RunsPage {
         let list = try store.experimentSummaries()
         guard !list.isEmpty else { return "<p class=\"muted\">The store has no experiments yet: <code>tracker train config.yaml</code>.</p>\n" }
         let rows = list.map { x -> [HTML.Cell] in
-            let name = x.name == selected ? "<b>\(HTML.e(x.name))</b>" : HTML.e(x.name)
+            let name = x.name == selected ? "<b>\(HTML.escape(x.name))</b>" : HTML.escape(x.name)
             return [HTML.Cell(raw: "<a href=\"/?experiment=\(HTML.url(x.name))\">\(name)</a>"), .int(x.runs), .int(x.finished), .int(x.running),
-                    .text(HTML.time(x.lastRunAt))]
+                    .text(HTML.localTime(x.lastRunAt))]
         }
         return "<details open><summary>Experiments</summary>" + HTML.table(["experiment", "runs", "finished", "running", "last run"], rows, id: "experiments") + "</details>\n"
     }
@@ -67,13 +67,13 @@ struct RunsPage {
         let experiments = (try? store.experiments()) ?? []
         var options = "<option value=\"\">all experiments</option>"
         for x in experiments {
-            options += "<option value=\"\(HTML.e(x))\"\(x == experiment ? " selected" : "")>\(HTML.e(x))</option>"
+            options += "<option value=\"\(HTML.escape(x))\"\(x == experiment ? " selected" : "")>\(HTML.escape(x))</option>"
         }
         return """
             <form class="filter" method="get" action="/">
             <select name="experiment">\(options)</select>
-            <input type="text" name="where" value="\(HTML.e(filter ?? ""))" placeholder="params.dropout = 0.5 and metrics.val_acc > 0.85">
-            <input type="text" name="sort" value="\(HTML.e(sort ?? ""))" placeholder="sort: metrics.val_acc:desc" style="width:200px">
+            <input type="text" name="where" value="\(HTML.escape(filter ?? ""))" placeholder="params.dropout = 0.5 and metrics.val_acc > 0.85">
+            <input type="text" name="sort" value="\(HTML.escape(sort ?? ""))" placeholder="sort: metrics.val_acc:desc" style="width:200px">
             <input type="hidden" name="limit" value="\(limit)">
             <button type="submit">filter</button> <a href="/">clear</a>
             </form>\n
@@ -88,14 +88,14 @@ struct RunsPage {
         let rows = runs.map { s -> [HTML.Cell] in
             let r = s.run
             var row: [HTML.Cell] = [
-                HTML.Cell(raw: "<input type=\"checkbox\" name=\"run\" value=\"\(HTML.e(r.id))\">"),
+                HTML.Cell(raw: "<input type=\"checkbox\" name=\"run\" value=\"\(HTML.escape(r.id))\">"),
                 HTML.Cell(raw: HTML.runLink(r.id)), HTML.Cell(raw: HTML.runLink(r.id, r.name)), .text(r.experiment),
-                HTML.Cell(raw: HTML.status(r.status)), .text(HTML.time(r.startedAt)),
-                HTML.Cell(raw: RunsPage.duration(r.duration), sortKey: r.duration ?? .nan),
+                HTML.Cell(raw: HTML.status(r.status)), .text(HTML.localTime(r.startedAt)),
+                HTML.Cell(raw: HTML.duration(r.duration), sortKey: r.duration ?? .nan),
             ]
             for p in params {
                 let v = s.params[p]
-                row.append(v?.number.map { HTML.Cell(raw: HTML.e(v?.description ?? ""), sortKey: $0) } ?? .text(v?.description ?? "–"))
+                row.append(v?.number.map { HTML.Cell(raw: HTML.escape(v?.description ?? ""), sortKey: $0) } ?? .text(v?.description ?? "–"))
             }
             for m in metrics { row.append(.num(s.metrics[m]?.last)) }
             return row
@@ -105,16 +105,9 @@ struct RunsPage {
 
     /// Preferred metrics first, then the other logged ones (timing metrics left out).
     static func metricColumns(_ runs: [RunSummary]) -> [String] {
-        let all = RunSummary.metricKeys(runs).filter { !["samples_per_s", "epoch_seconds"].contains($0) }
+        let all = RunSummary.metricKeys(runs).filter { !MetricSummary.timingKeys.contains($0) }
         let first = preferredMetrics.filter(all.contains)
         return Array((first + all.filter { !first.contains($0) }).prefix(maxMetricColumns))
-    }
-
-    static func duration(_ seconds: Double?) -> String {
-        guard let s = seconds, s.isFinite else { return "–" }
-        if s < 60 { return String(format: "%.1fs", s) }
-        if s < 3600 { return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }
-        return String(format: "%dh%02dm", Int(s) / 3600, Int(s) % 3600 / 60)
     }
 
     /// A filter mistake with a caret under its column.

@@ -12,7 +12,7 @@ struct BNCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.openForReading()
-        let id = try store.resolveRun(runID, includeDeleted: true).id
+        let id = try store.runRef(runID, includeDeleted: true)
         let report = BNReport(stats: try store.bnStats(run: id))
         let headers = ["layer", "epoch", "step", "channels", "mean avg", "|mean| max", "var avg", "var min", "var max"]
         switch output.format {
@@ -25,8 +25,8 @@ struct BNCommand: ParsableCommand {
         case .table:
             guard !report.rows.isEmpty else { throw TrackerError.invalidArgument("run \(id) has no BatchNorm statistics (no BatchNorm layer, or not recorded)") }
             Console.out(TextTable(headers, rows: report.rows.map {
-                [$0.layer, $0.epoch.map(String.init) ?? "-", String($0.step), String($0.channels), Fmt.number($0.meanAverage),
-                 Fmt.number($0.meanAbsMax), Fmt.number($0.varAverage), Fmt.number($0.varMin), Fmt.number($0.varMax)]
+                [$0.layer, $0.epoch.map(String.init) ?? "-", String($0.step), String($0.channels), Format.number($0.meanAverage),
+                 Format.number($0.meanAbsMax), Format.number($0.varAverage), Format.number($0.varMin), Format.number($0.varMax)]
             }).render())
         }
     }

@@ -37,9 +37,9 @@ struct CompareCommand: ParsableCommand {
         let headers = ["id", "name"] + c.paramKeys + c.metrics + ["gap", "best \(c.bestMetric)", "best epoch"]
         let rows = c.rows.map { r in
             [r.run.id, r.run.name] + c.paramKeys.map { r.params[$0]?.description ?? "-" }
-                + c.metrics.map { m in output.format == .csv ? r.final[m].map(CSV.number) ?? "" : Fmt.number(r.final[m]) }
-                + [output.format == .csv ? r.gap.map(CSV.number) ?? "" : Fmt.number(r.gap),
-                   output.format == .csv ? r.bestValue.map(CSV.number) ?? "" : Fmt.number(r.bestValue),
+                + c.metrics.map { m in output.format == .csv ? r.final[m].map(CSV.number) ?? "" : Format.number(r.final[m]) }
+                + [output.format == .csv ? r.gap.map(CSV.number) ?? "" : Format.number(r.gap),
+                   output.format == .csv ? r.bestValue.map(CSV.number) ?? "" : Format.number(r.bestValue),
                    r.bestEpoch.map(String.init) ?? (output.format == .csv ? "" : "-")]
         }
         switch output.format {
@@ -50,8 +50,8 @@ struct CompareCommand: ParsableCommand {
             var table = TextTable(headers, rows: rows)
             let dropped = table.fit(width: Console.width, droppable: Array(2..<(2 + c.paramKeys.count)))
             Console.out(table.render())
-            if !dropped.isEmpty { Console.out(Fmt.dim("(\(dropped.count) varying params not shown for width; see --format csv or json)")) }
-            Console.out(Fmt.dim("gap = final \(c.trainMetric) − final \(c.valMetric); best epoch = epoch of the \(MetricGoal(metric: c.bestMetric) == .maximize ? "highest" : "lowest") \(c.bestMetric)"))
+            if !dropped.isEmpty { Console.out(TerminalStyle.dim("(\(dropped.count) varying params not shown for width; see --format csv or json)")) }
+            Console.out(TerminalStyle.dim("gap = final \(c.trainMetric) − final \(c.valMetric); best epoch = epoch of the \(MetricGoal(metric: c.bestMetric) == .maximize ? "highest" : "lowest") \(c.bestMetric)"))
         }
     }
 }

@@ -31,27 +31,27 @@ struct RunDiffText {
         var out = ["A = \(a.id) \(a.name) [\(a.status.rawValue)]", "B = \(b.id) \(b.name) [\(b.status.rawValue)]"]
         out.append(diff.sameConfig ? "same config (\(a.configHash.prefix(12)))" : "configs differ")
         func changes(_ title: String, _ list: [JSONChange]) {
-            out.append(Fmt.heading(title))
+            out.append(TerminalStyle.heading(title))
             if list.isEmpty { out.append("  (no differences)"); return }
             out.append(TextTable(["path", "A", "B"], rows: list.map { [$0.path, text($0.a), text($0.b)] }).render())
         }
-        out.append(Fmt.heading("params"))
+        out.append(TerminalStyle.heading("params"))
         if diff.params.isEmpty { out.append("  (no differences)") } else {
             out.append(TextTable(["key", "A", "B"], rows: diff.params.map { [$0.key, $0.a?.description ?? "(absent)", $0.b?.description ?? "(absent)"] }).render())
         }
         changes("architecture (config model.*)", diff.architecture)
         changes("config", diff.config.filter { !diff.architecture.contains($0) })
         changes("environment", diff.environment)
-        out.append(Fmt.heading("metrics"))
+        out.append(TerminalStyle.heading("metrics"))
         if diff.metrics.isEmpty { out.append("  (no metrics)") } else {
             var t = TextTable(["key", "final A", "final B", "Δ final", "best A", "best B", "Δ best", "best"])
             for m in diff.metrics {
-                t.add([m.key, Fmt.number(m.finalA), Fmt.number(m.finalB), Fmt.delta(m.finalDelta),
-                       Fmt.number(m.bestA), Fmt.number(m.bestB), Fmt.delta(m.bestDelta), m.goal == .maximize ? "max" : "min"])
+                t.add([m.key, Format.number(m.finalA), Format.number(m.finalB), Format.delta(m.finalDelta),
+                       Format.number(m.bestA), Format.number(m.bestB), Format.delta(m.bestDelta), m.goal == .maximize ? "max" : "min"])
             }
             out.append(t.render())
         }
-        out.append(Fmt.heading("series"))
+        out.append(TerminalStyle.heading("series"))
         if diff.divergences.isEmpty { out.append("  (no metric in common)") }
         for d in diff.divergences {
             if let step = d.step {

@@ -17,6 +17,6 @@ struct GCCommand: ParsableCommand {
         Console.out("removed \(removed.count) deleted run\(removed.count == 1 ? "" : "s")\(removed.isEmpty ? "" : ": " + removed.joined(separator: ", "))")
         if !training.isEmpty { Console.out("kept \(training.count) deleted run\(training.count == 1 ? "" : "s") still training, purged after they end: \(training.joined(separator: ", "))") }
         Console.out("removed \(report.blobs) orphaned blob\(report.blobs == 1 ? "" : "s")")
-        Console.out("database \(Fmt.bytes(report.bytesBefore)) → \(Fmt.bytes(report.bytesAfter)) after vacuum")
+        Console.out("database \(Format.bytes(report.bytesBefore)) → \(Format.bytes(report.bytesAfter)) after vacuum")
     }
 }

@@ -16,17 +16,17 @@ struct GradsCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.openForReading()
-        let id = try store.resolveRun(runID, includeDeleted: true).id
+        let id = try store.runRef(runID, includeDeleted: true)
         let report = try store.gradientReport(run: id)
         if format == .json { Console.out(report.json.pretty); return }
         guard !report.tensors.isEmpty else { throw TrackerError.invalidArgument("run \(id) has no gradient statistics") }
         let map = TextHeatMap(labels: report.tensors, values: report.norms).render(width: width ?? Console.width)
-        Console.out("gradient L2 norm per tensor, steps \(report.steps.first ?? 0)…\(report.steps.last ?? 0) →  (log10 scale: ' ' \(Fmt.number(map.lo)) … '█' \(Fmt.number(map.hi)))")
+        Console.out("gradient L2 norm per tensor, steps \(report.steps.first ?? 0)…\(report.steps.last ?? 0) →  (log10 scale: ' ' \(Format.number(map.lo)) … '█' \(Format.number(map.hi)))")
         map.lines.forEach { Console.out($0) }
         if let f = report.firstWeight, let l = report.lastWeight {
-            Console.out("first/last layer ratio (median over steps of ‖∇\(f)‖ / ‖∇\(l)‖): \(Fmt.number(report.firstLastRatio))")
+            Console.out("first/last layer ratio (median over steps of ‖∇\(f)‖ / ‖∇\(l)‖): \(Format.number(report.firstLastRatio))")
         }
-        Console.out("max norm \(Fmt.number(report.maxNorm)); growth over training ×\(Fmt.number(report.growth))")
+        Console.out("max norm \(Format.number(report.maxNorm)); growth over training ×\(Format.number(report.growth))")
         let verdict = report.verdict.rawValue.uppercased()
         let painted = Console.useColor ? (report.verdict == .healthy ? "\u{1B}[32m\(verdict)\u{1B}[0m" : "\u{1B}[31m\(verdict)\u{1B}[0m") : verdict
         Console.out("verdict: \(painted) — \(report.reason)")

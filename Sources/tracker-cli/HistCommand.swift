@@ -17,8 +17,8 @@ struct HistCommand: ParsableCommand {
 
     func run() throws {
         let s = try store.openForReading()
-        let run = try s.resolveRun(runID)
-        let all = try s.histograms(run: run.id, tensor: tensor)
+        let run = try s.runRef(runID)
+        let all = try s.histograms(run: run, tensor: tensor)
         guard !all.isEmpty else { throw TrackerError.invalidArgument("run \(run.id) has no histograms; train with logging.histograms: true") }
         let epochs = Set(all.compactMap(\.epoch))
         let chosen = epoch.map { [$0] } ?? [epochs.min(), epochs.max()].compactMap { $0 }

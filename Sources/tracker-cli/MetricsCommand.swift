@@ -12,7 +12,7 @@ struct MetricsCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.openForReading()
-        let id = try store.resolveRun(runID, includeDeleted: true).id
+        let id = try store.runRef(runID, includeDeleted: true)
         let available = try store.metricKeys(run: id)
         for k in keys where !available.contains(k) {
             throw TrackerError.invalidArgument("run \(id) has no metric '\(k)'; it has: \(available.joined(separator: ", "))")
@@ -25,14 +25,14 @@ struct MetricsCommand: ParsableCommand {
                 byKey[p.key, default: []].append(.object(["step": .int(Int64(p.step)), "epoch": p.epoch.map { .int(Int64($0)) } ?? .null,
                                                           "value": .double(p.value), "time": .double(p.wallTime)]))
             }
-            output.printJSON(.object(["run": .string(id), "metrics": .object(byKey.mapValues { .array($0) })]))
+            output.printJSON(.object(["run": .string(id.id), "metrics": .object(byKey.mapValues { .array($0) })]))
         case .csv:
             Console.out(CSV.table(["key", "step", "epoch", "value", "wall_time"], points.map {
                 [$0.key, String($0.step), $0.epoch.map(String.init) ?? "", CSV.number($0.value), CSV.number($0.wallTime)]
             }), terminator: "")
         case .table:
             var t = TextTable(["key", "step", "epoch", "value"])
-            for p in points { t.add([p.key, String(p.step), p.epoch.map(String.init) ?? "-", Fmt.number(p.value)]) }
+            for p in points { t.add([p.key, String(p.step), p.epoch.map(String.init) ?? "-", Format.number(p.value)]) }
             Console.out(t.render())
         }
     }

@@ -40,7 +40,7 @@ struct PlotCommand: ParsableCommand {
         for s in series {
             let ys = s.points.map(\.y), finite = ys.filter(\.isFinite)
             let label = s.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-            Console.out("\(label) \(Sparkline.render(ys, width: sparkWidth, logScale: logY)) \(Fmt.number(finite.min()))…\(Fmt.number(finite.max())) last \(Fmt.number(ys.last))")
+            Console.out("\(label) \(Sparkline.render(ys, width: sparkWidth, logScale: logY)) \(Format.number(finite.min()))…\(Format.number(finite.max())) last \(Format.number(ys.last))")
         }
     }
 }

@@ -41,21 +41,21 @@ final class ProgressPrinter: ProgressReporter {
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let val = lastValAcc.map { String(format: " val_acc %.4f", $0) } ?? ""
             FileHandle.standardOutput.write(Data(String(format: "\r  %@ %@ epoch %d/%d step %d loss %.4f%@ %.0f samples/s ETA %@\u{1B}[K",
-                                                        runID, bar, epoch, epochs, step, loss, val, rate, Fmt.duration(eta)).utf8))
+                                                        runID, bar, epoch, epochs, step, loss, val, rate, Format.duration(eta)).utf8))
         case .epoch(let runID, let epoch, let step, let metrics):
             lastValAcc = metrics["val_acc"] ?? lastValAcc
             guard Self.printsLine(epoch: epoch, of: epochs) else { return }
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             let keys = ["train_loss", "train_acc", "val_loss", "val_acc", "samples_per_s"]
-            let parts = keys.compactMap { k in metrics[k].map { "\(k) \(Fmt.number($0))" } }
+            let parts = keys.compactMap { k in metrics[k].map { "\(k) \(Format.number($0))" } }
             Console.out("  \(runID) epoch \(epoch)/\(epochs) step \(step): " + parts.joined(separator: "  "))
         case .event(let runID, let event):
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             Console.out("  \(runID) ⚠ \(event.kind): \(event.message)")
         case .finished(let runID, let status, let metrics):
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-            let parts = ["test_acc", "val_acc", "train_acc"].compactMap { k in metrics[k].map { "\(k) \(Fmt.number($0))" } }
-            Console.out("■ run \(runID) \(name): \(status.rawValue) after \(Fmt.duration(Date().timeIntervalSince1970 - startTime))" + (parts.isEmpty ? "" : " — " + parts.joined(separator: "  ")))
+            let parts = ["test_acc", "val_acc", "train_acc"].compactMap { k in metrics[k].map { "\(k) \(Format.number($0))" } }
+            Console.out("■ run \(runID) \(name): \(status.rawValue) after \(Format.duration(Date().timeIntervalSince1970 - startTime))" + (parts.isEmpty ? "" : " — " + parts.joined(separator: "  ")))
         }
     }
 }

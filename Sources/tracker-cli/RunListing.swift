@@ -16,19 +16,19 @@ struct RunListing {
     func table(width: Int = Console.width) -> String {
         var t = TextTable(["id", "experiment", "name", "status", "start", "duration"] + paramKeys + metricKeys)
         for r in runs {
-            t.add([r.run.id, r.run.experiment, r.run.name, Fmt.status(r.run.status), Timestamp.local(r.run.startedAt), Fmt.duration(r.run.duration)]
+            t.add([r.run.id, r.run.experiment, r.run.name, TerminalStyle.status(r.run.status), Format.localTime(r.run.startedAt), Format.duration(r.run.duration)]
                   + paramKeys.map { r.params[$0]?.description ?? "-" }
-                  + metricKeys.map { Fmt.number(r.metrics[$0]?.last) })
+                  + metricKeys.map { Format.number(r.metrics[$0]?.last) })
         }
         let dropped = t.fit(width: width, droppable: Array(6..<(6 + paramKeys.count)))
-        let note = dropped.isEmpty ? "" : "\n" + Fmt.dim("(\(dropped.count) more varying param\(dropped.count == 1 ? "" : "s") not shown for width: \(dropped.prefix(4).joined(separator: ", "))\(dropped.count > 4 ? ", …" : ""); see --format csv or json)")
+        let note = dropped.isEmpty ? "" : "\n" + TerminalStyle.dim("(\(dropped.count) more varying param\(dropped.count == 1 ? "" : "s") not shown for width: \(dropped.prefix(4).joined(separator: ", "))\(dropped.count > 4 ? ", …" : ""); see --format csv or json)")
         return t.render() + note
     }
 
     func csv() -> String {
         CSV.table(["id", "experiment", "name", "status", "start", "end", "duration_s"] + paramKeys.map { "params.\($0)" } + metricKeys.map { "metrics.\($0)" },
                   runs.map { r in
-            [r.run.id, r.run.experiment, r.run.name, r.run.status.rawValue, Timestamp.iso(r.run.startedAt) ?? "", Timestamp.iso(r.run.endedAt) ?? "",
+            [r.run.id, r.run.experiment, r.run.name, r.run.status.rawValue, Format.isoTime(r.run.startedAt) ?? "", Format.isoTime(r.run.endedAt) ?? "",
              r.run.duration.map(CSV.number) ?? ""]
                 + paramKeys.map { r.params[$0]?.description ?? "" }
                 + metricKeys.map { r.metrics[$0].map { CSV.number($0.last) } ?? "" }

@@ -25,46 +25,46 @@ struct RunReportText {
     func render() -> String {
         let r = report.run
         var out: [String] = []
-        out.append("run \(r.id)  \(r.name)  [\(Fmt.status(r.status))]\(r.deleted ? "  (deleted)" : "")")
+        out.append("run \(r.id)  \(r.name)  [\(TerminalStyle.status(r.status))]\(r.deleted ? "  (deleted)" : "")")
         out.append("experiment  \(r.experiment)")
-        out.append("started     \(Timestamp.local(r.startedAt))   ended \(Timestamp.local(r.endedAt))   duration \(Fmt.duration(r.duration))")
+        out.append("started     \(Format.localTime(r.startedAt))   ended \(Format.localTime(r.endedAt))   duration \(Format.duration(r.duration))")
         out.append("seed        \(r.seed)   config \(r.configHash.prefix(12))")
         if let host = r.host { out.append("host        \(host) (pid \(r.pid.map(String.init) ?? "?"))") }
         out.append("lineage     origin \(r.origin.rawValue)" + (r.parentID.map { ", parent \($0)" } ?? "")
                    + (report.children.isEmpty ? "" : ", children \(report.children.joined(separator: ", "))"))
-        out.append(Fmt.heading("config"))
+        out.append(TerminalStyle.heading("config"))
         out.append(report.config.pretty)
         if !report.summary.params.isEmpty {
-            out.append(Fmt.heading("params"))
+            out.append(TerminalStyle.heading("params"))
             out.append(TextTable(["key", "value"], rows: report.summary.params.keys.sorted().map { [$0, report.summary.params[$0]?.description ?? ""] }).render())
         }
         if !report.summary.tags.isEmpty {
-            out.append(Fmt.heading("tags"))
+            out.append(TerminalStyle.heading("tags"))
             out.append(report.summary.tags.keys.sorted().map { "\($0) = \(report.summary.tags[$0] ?? "")" }.joined(separator: "\n"))
         }
-        out.append(Fmt.heading("environment"))
+        out.append(TerminalStyle.heading("environment"))
         out.append(report.environment.pretty)
         if !report.summary.metrics.isEmpty {
-            out.append(Fmt.heading("metrics"))
+            out.append(TerminalStyle.heading("metrics"))
             var t = TextTable(["key", "final", "step", "best", "best step", "min", "min step", "max", "max step", "points"])
             for key in report.summary.metrics.keys.sorted() {
                 guard let m = report.summary.metrics[key] else { continue }
                 let best = MetricGoal(metric: key).best(of: m)
-                t.add([key, Fmt.number(m.last), String(m.lastStep), Fmt.number(best?.value), best.map { String($0.step) } ?? "-",
-                       Fmt.number(m.min), m.minStep.map(String.init) ?? "-", Fmt.number(m.max), m.maxStep.map(String.init) ?? "-",
+                t.add([key, Format.number(m.last), String(m.lastStep), Format.number(best?.value), best.map { String($0.step) } ?? "-",
+                       Format.number(m.min), m.minStep.map(String.init) ?? "-", Format.number(m.max), m.maxStep.map(String.init) ?? "-",
                        m.nanCount > 0 ? "\(m.count) (\(m.nanCount) NaN)" : String(m.count)])
             }
             out.append(t.render())
         }
         if !report.events.isEmpty {
-            out.append(Fmt.heading("events"))
+            out.append(TerminalStyle.heading("events"))
             var t = TextTable(["step", "level", "kind", "message"])
             for e in report.events { t.add([e.step.map(String.init) ?? "-", e.level.rawValue, e.kind, e.message]) }
             t.rightAligned = [0]
             out.append(t.render())
         }
         if !report.checkpoints.isEmpty {
-            out.append(Fmt.heading("checkpoints"))
+            out.append(TerminalStyle.heading("checkpoints"))
             out.append(CheckpointTable.render(report.checkpoints))
         }
         return out.joined(separator: "\n")

@@ -17,7 +17,7 @@ struct TagCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.openExisting()
-        let id = try store.resolveRun(runID).id
+        let id = try store.runRef(runID)
         for t in tags {
             let parts = t.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0]).trimmingCharacters(in: .whitespaces), value = parts.count > 1 ? String(parts[1]) : ""

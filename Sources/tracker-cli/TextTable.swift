@@ -12,12 +12,17 @@ struct TextTable {
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
+    /// Whether a cell reads as a number as `Format` prints them (`-` for none, `nan`, `+0.01`).
+    static func looksNumeric(_ s: String) -> Bool {
+        s == "-" || s == "nan" || s == "inf" || s == "-inf" || Double(s.utf8.contains(UInt8(ascii: "+")) ? s.replacingOccurrences(of: "+", with: "") : s) != nil
+    }
+
     /// The table as lines (no trailing spaces).
     func render(color: Bool = Console.useColor) -> String {
         let columns = headers.count
         let widths = columnWidths()
         let right = rightAligned ?? Set((0..<columns).filter { i in
-            !rows.isEmpty && rows.allSatisfy { r in i >= r.count || Fmt.looksNumeric(r[i]) }
+            !rows.isEmpty && rows.allSatisfy { r in i >= r.count || TextTable.looksNumeric(r[i]) }
         })
         func line(_ cells: [String]) -> String {
             var line = ""
@@ -36,7 +41,7 @@ struct TextTable {
             }
             return line
         }
-        var out = color ? Fmt.bold(line(headers)) : line(headers)
+        var out = color ? TerminalStyle.bold(line(headers)) : line(headers)
         out.reserveCapacity((widths.reduce(0, +) + 2 * columns + 1) * (rows.count + 1))
         for r in rows {
             out.append("\n")

@@ -34,12 +34,11 @@ struct Train: ParsableCommand {
     }
 
     private func printSweepSummary(_ outcomes: [ExperimentRunner.Outcome]) throws {
-        let s = try store.open()
-        let rows = try outcomes.map { o -> [String] in
-            let m = try s.summary(of: o.runID).metrics
-            func v(_ k: String) -> String { Fmt.number(m[k]?.last) }
-            let gap = Fmt.number((m["train_acc"]?.last).flatMap { t in m["val_acc"].map { t - $0.last } })
-            return [o.runID, o.name, o.status.rawValue, v("train_acc"), v("val_acc"), gap, v("test_acc")]
+        // The gap is the one `tracker compare` shows (train_acc − val_acc, both finite).
+        let comparison = try store.open().compare(runs: outcomes.map(\.runID), metrics: ["train_acc", "val_acc", "test_acc"])
+        let rows = zip(outcomes, comparison.rows).map { o, r -> [String] in
+            func v(_ k: String) -> String { Format.number(r.final[k]) }
+            return [o.runID, o.name, o.status.rawValue, v("train_acc"), v("val_acc"), Format.number(r.gap), v("test_acc")]
         }
         Console.out("\n" + TextTable(["run", "name", "status", "train_acc", "val_acc", "gap", "test_acc"], rows: rows).render())
     }

@@ -36,7 +36,7 @@ enum Configs {
 /// Every metric point of a run except the timing metrics, keyed for comparison.
 func comparablePoints(_ store: Store, _ run: String) throws -> [String: [MetricPoint]] {
     var out: [String: [MetricPoint]] = [:]
-    for key in try store.metricKeys(run: run) where !["samples_per_s", "epoch_seconds"].contains(key) {
+    for key in try store.metricKeys(run: run) where !MetricSummary.timingKeys.contains(key) {
         out[key] = try store.metricSeries(run: run, key: key)
     }
     return out

@@ -13,7 +13,7 @@ import Foundation
 ///   stopped and resumed, which is the point of the comparison.
 /// Everything else is compared, values by their bit patterns (blobs byte for byte).
 enum RunTables {
-    static let timingKeys: Set<String> = ["samples_per_s", "epoch_seconds"]
+    static let timingKeys = MetricSummary.timingKeys
     static let lifecycleEvents: Set<String> = ["resume", "crashed", "interrupted"]
 
     static func dump(_ store: Store, run: String) throws -> [String: [String]] {

@@ -9,7 +9,7 @@ public struct ExperimentSummary: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(["name": .string(name), "runs": .int(Int64(runs)), "finished": .int(Int64(finished)), "running": .int(Int64(running)),
-                 "last_run": Timestamp.iso(lastRunAt).map { .string($0) } ?? .null])
+                 "last_run": Format.isoTime(lastRunAt).map { .string($0) } ?? .null])
     }
 }
 
@@ -24,27 +24,5 @@ extension Store {
             """) {
             ExperimentSummary(name: $0.text(0), runs: Int($0.int(1)), finished: Int($0.int(2)), running: Int($0.int(3)), lastRunAt: $0.optionalDouble(4))
         }
-    }
-
-    /// What `tracker gc` removed.
-    public struct GarbageReport: Sendable, Equatable {
-        public var runs: [String]
-        public var blobs: Int
-        public var bytesBefore: Int64
-        public var bytesAfter: Int64
-    }
-
-    /// Purges soft-deleted runs and unreferenced blobs, vacuums, and reports what went.
-    public func collectGarbage() throws -> GarbageReport {
-        let deleted = try db.query("SELECT id FROM runs WHERE deleted_at IS NOT NULL ORDER BY created_at") { $0.text(0) }
-        let before = try fileBytes()
-        let (_, blobs) = try purgeDeleted()
-        return GarbageReport(runs: deleted, blobs: blobs, bytesBefore: before, bytesAfter: try fileBytes())
-    }
-
-    private func fileBytes() throws -> Int64 {
-        let pages = try db.first("PRAGMA page_count") { $0.int(0) } ?? 0
-        let size = try db.first("PRAGMA page_size") { $0.int(0) } ?? 0
-        return pages * size
     }
 }

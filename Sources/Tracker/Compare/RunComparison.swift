@@ -34,8 +34,8 @@ extension Store {
                         valMetric: String = "val_acc") throws -> RunComparison {
         var seqs: [(seq: Int64, run: RunInfo)] = []
         for id in ids {
-            let run = try resolveRun(id, includeDeleted: true)
-            seqs.append((try resolveSeq(run.id), run))
+            let (ref, run) = try lookUpRun(id, includeDeleted: true)
+            seqs.append((ref.seq, run))
         }
         return try compare(seqs, metrics: metrics, trainMetric: trainMetric, valMetric: valMetric)
     }

@@ -10,9 +10,9 @@ public struct RunExporter {
 
     /// Exports the run; returns the paths written, relative to `directory`.
     @discardableResult
-    public func export(run idOrPrefix: String, to directory: String) throws -> [String] {
-        let report = try store.report(run: idOrPrefix)
-        let id = report.run.id
+    public func export(run: some RunIdentifier, to directory: String) throws -> [String] {
+        let id = try run.runRef(in: store)
+        let report = try store.report(run: id)
         let fm = FileManager.default
         let root = URL(fileURLWithPath: directory)
         try fm.createDirectory(at: root, withIntermediateDirectories: true)

@@ -59,36 +59,36 @@ public struct LineChart: Sendable {
 
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(SVG.n(totalHeight))" viewBox="0 0 \(width) \(SVG.n(totalHeight))" font-family="sans-serif" font-size="12">
-            <rect x="0" y="0" width="\(width)" height="\(SVG.n(totalHeight))" fill="white"/>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(Format.coordinate(totalHeight))" viewBox="0 0 \(width) \(Format.coordinate(totalHeight))" font-family="sans-serif" font-size="12">
+            <rect x="0" y="0" width="\(width)" height="\(Format.coordinate(totalHeight))" fill="white"/>
 
             """
         if !title.isEmpty {
-            out += "<text x=\"\(SVG.n(Double(width) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(SVG.escape(title))</text>\n"
+            out += "<text x=\"\(Format.coordinate(Double(width) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(SVG.escape(title))</text>\n"
         }
         // Grid, ticks and tick labels.
         out += "<g class=\"axes\" stroke=\"#ddd\">\n"
         for t in xAxis.ticks {
-            out += "<line x1=\"\(SVG.n(px(t)))\" y1=\"\(SVG.n(top))\" x2=\"\(SVG.n(px(t)))\" y2=\"\(SVG.n(top + plotH))\"/>\n"
+            out += "<line x1=\"\(Format.coordinate(px(t)))\" y1=\"\(Format.coordinate(top))\" x2=\"\(Format.coordinate(px(t)))\" y2=\"\(Format.coordinate(top + plotH))\"/>\n"
         }
         for t in yAxis.ticks {
-            out += "<line x1=\"\(SVG.n(left))\" y1=\"\(SVG.n(py(t)))\" x2=\"\(SVG.n(left + plotW))\" y2=\"\(SVG.n(py(t)))\"/>\n"
+            out += "<line x1=\"\(Format.coordinate(left))\" y1=\"\(Format.coordinate(py(t)))\" x2=\"\(Format.coordinate(left + plotW))\" y2=\"\(Format.coordinate(py(t)))\"/>\n"
         }
         out += "</g>\n<g class=\"ticks\" fill=\"#333\">\n"
         for t in xAxis.ticks {
-            out += "<text x=\"\(SVG.n(px(t)))\" y=\"\(SVG.n(top + plotH + 16))\" text-anchor=\"middle\">\(SVG.escape(AxisTicks.label(t)))</text>\n"
+            out += "<text x=\"\(Format.coordinate(px(t)))\" y=\"\(Format.coordinate(top + plotH + 16))\" text-anchor=\"middle\">\(SVG.escape(AxisTicks.label(t)))</text>\n"
         }
         for t in yAxis.ticks {
             let label = logY ? AxisTicks.label(pow(10, t)) : AxisTicks.label(t)
-            out += "<text x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(py(t) + 4))\" text-anchor=\"end\">\(SVG.escape(label))</text>\n"
+            out += "<text x=\"\(Format.coordinate(left - 6))\" y=\"\(Format.coordinate(py(t) + 4))\" text-anchor=\"end\">\(SVG.escape(label))</text>\n"
         }
         out += "</g>\n"
-        out += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(plotW))\" height=\"\(SVG.n(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
-        out += "<text x=\"\(SVG.n(left + plotW / 2))\" y=\"\(SVG.n(top + plotH + 36))\" text-anchor=\"middle\">\(SVG.escape(xLabel))</text>\n"
+        out += "<rect x=\"\(Format.coordinate(left))\" y=\"\(Format.coordinate(top))\" width=\"\(Format.coordinate(plotW))\" height=\"\(Format.coordinate(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
+        out += "<text x=\"\(Format.coordinate(left + plotW / 2))\" y=\"\(Format.coordinate(top + plotH + 36))\" text-anchor=\"middle\">\(SVG.escape(xLabel))</text>\n"
         let yTitle = logY ? "\(yLabel) (log scale)" : yLabel
-        out += "<text transform=\"translate(16 \(SVG.n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(yTitle))</text>\n"
+        out += "<text transform=\"translate(16 \(Format.coordinate(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(yTitle))</text>\n"
         if !hasData {
-            out += "<text x=\"\(SVG.n(left + plotW / 2))\" y=\"\(SVG.n(top + plotH / 2))\" text-anchor=\"middle\" fill=\"#999\">no data</text>\n"
+            out += "<text x=\"\(Format.coordinate(left + plotW / 2))\" y=\"\(Format.coordinate(top + plotH / 2))\" text-anchor=\"middle\" fill=\"#999\">no data</text>\n"
         }
 
         // One path per series.
@@ -99,7 +99,7 @@ public struct LineChart: Sendable {
             var d = "", penDown = false
             for p in points {
                 guard p.x.isFinite, let v = yValue(p.y) else { penDown = false; continue }
-                d += (penDown ? "L" : "M") + SVG.n(px(p.x)) + " " + SVG.n(py(v))
+                d += (penDown ? "L" : "M") + Format.coordinate(px(p.x)) + " " + Format.coordinate(py(v))
                 penDown = true
             }
             out += "<path stroke=\"\(colour)\" d=\"\(d)\"><title>\(SVG.escape(s.label))</title></path>\n"
@@ -111,8 +111,8 @@ public struct LineChart: Sendable {
         for (i, s) in series.enumerated() {
             let y = top + plotH + 56 + 18 * Double(i)
             let colour = SVG.palette[i % SVG.palette.count]
-            out += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(y - 9))\" width=\"18\" height=\"4\" fill=\"\(colour)\"/>\n"
-            out += "<text x=\"\(SVG.n(left + 26))\" y=\"\(SVG.n(y - 3))\">\(SVG.escape(s.label))</text>\n"
+            out += "<rect x=\"\(Format.coordinate(left))\" y=\"\(Format.coordinate(y - 9))\" width=\"18\" height=\"4\" fill=\"\(colour)\"/>\n"
+            out += "<text x=\"\(Format.coordinate(left + 26))\" y=\"\(Format.coordinate(y - 3))\">\(SVG.escape(s.label))</text>\n"
         }
         out += "</g>\n</svg>\n"
         return out

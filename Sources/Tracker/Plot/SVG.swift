@@ -21,14 +21,6 @@ public enum SVG {
         return out
     }
 
-    /// A coordinate with one decimal (finite by construction: callers clamp first).
-    static func n(_ v: Double) -> String {
-        guard v.isFinite, abs(v) < 1e15 else { return "0" }
-        let tenths = Int64((v * 10).rounded())
-        let sign = tenths < 0 ? "-" : ""
-        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
-    }
-
     /// Ten distinguishable colours (Tableau 10).
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 }

@@ -153,3 +153,9 @@ public struct RunSummary: Sendable, Equatable {
     public var tags: [String: String]
     public var metrics: [String: MetricSummary]
 }
+
+extension MetricSummary {
+    /// Metrics that measure the machine rather than the model (throughput, epoch time):
+    /// charted last and left out of comparisons of models.
+    public static let timingKeys: Set<String> = ["samples_per_s", "epoch_seconds"]
+}

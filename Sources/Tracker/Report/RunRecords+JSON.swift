@@ -6,8 +6,8 @@ extension RunInfo {
             "id": .string(id), "uuid": .string(uuid), "experiment": .string(experiment), "name": .string(name),
             "status": .string(status.rawValue), "origin": .string(origin.rawValue), "parent": parentID.map { .string($0) } ?? .null,
             "seed": .string(String(seed)), "config_hash": .string(configHash),
-            "start": Timestamp.iso(startedAt).map { .string($0) } ?? .null,
-            "end": Timestamp.iso(endedAt).map { .string($0) } ?? .null,
+            "start": Format.isoTime(startedAt).map { .string($0) } ?? .null,
+            "end": Format.isoTime(endedAt).map { .string($0) } ?? .null,
             "duration_s": duration.map { .double($0) } ?? .null,
             "deleted": .bool(deleted),
         ])
@@ -46,7 +46,7 @@ extension Event {
         .object([
             "kind": .string(kind), "level": .string(level.rawValue), "message": .string(message),
             "step": step.map { .int(Int64($0)) } ?? .null, "epoch": epoch.map { .int(Int64($0)) } ?? .null,
-            "time": Timestamp.iso(createdAt).map { .string($0) } ?? .null,
+            "time": Format.isoTime(createdAt).map { .string($0) } ?? .null,
         ])
     }
 }
@@ -55,7 +55,7 @@ extension CheckpointInfo {
     public var json: JSONValue {
         .object([
             "id": .int(id), "step": .int(Int64(step)), "epoch": epoch.map { .int(Int64($0)) } ?? .null, "kind": .string(kind.rawValue),
-            "sha256": .string(sha256), "size": .int(Int64(size)), "time": Timestamp.iso(createdAt).map { .string($0) } ?? .null,
+            "sha256": .string(sha256), "size": .int(Int64(size)), "time": Format.isoTime(createdAt).map { .string($0) } ?? .null,
         ])
     }
 }

@@ -1,5 +1,7 @@
 /// Everything `tracker show` prints about one run.
 public struct RunReport: Sendable, Equatable {
+    /// The run, resolved: pass it to further reads of its records.
+    public var ref: RunRef
     public var summary: RunSummary
     public var config: JSONValue
     public var environment: JSONValue
@@ -34,11 +36,11 @@ public struct RunReport: Sendable, Equatable {
 
 extension Store {
     /// The full report of one run (id or unique prefix; deleted runs too).
-    public func report(run idOrPrefix: String) throws -> RunReport {
-        let summary = try summary(of: idOrPrefix)
-        let seq = try resolveSeq(summary.run.id)
-        let children = try db.query("SELECT id FROM runs WHERE parent_seq = ? AND deleted_at IS NULL ORDER BY created_at, seq", [.integer(seq)]) { $0.text(0) }
-        return RunReport(summary: summary, config: summary.run.configJSON, environment: summary.run.environmentJSON,
-                         children: children, events: try events(run: summary.run.id), checkpoints: try checkpoints(run: summary.run.id))
+    public func report(run: some RunIdentifier) throws -> RunReport {
+        let ref = try run.runRef(in: self)
+        let summary = try summary(of: ref)
+        let children = try db.query("SELECT id FROM runs WHERE parent_seq = ? AND deleted_at IS NULL ORDER BY created_at, seq", [.integer(ref.seq)]) { $0.text(0) }
+        return RunReport(ref: ref, summary: summary, config: summary.run.configJSON, environment: summary.run.environmentJSON,
+                         children: children, events: try events(run: ref), checkpoints: try checkpoints(run: ref))
     }
 }

@@ -14,13 +14,13 @@ extension Store {
     public func chartSeries(runs ids: [String], metrics: [String], x: ChartAxis = .step) throws -> [ChartSeries] {
         var out: [ChartSeries] = []
         for id in ids {
-            let run = try resolveRun(id, includeDeleted: true)
-            let available = try metricKeys(run: run.id)
+            let (ref, run) = try lookUpRun(id, includeDeleted: true)
+            let available = try metricKeys(run: ref)
             for m in metrics {
                 guard available.contains(m) else {
                     throw TrackerError.invalidArgument("run \(run.id) has no metric '\(m)'; it has: \(available.joined(separator: ", "))")
                 }
-                let points = try metricSeries(run: run.id, key: m)
+                let points = try metricSeries(run: ref, key: m)
                 let t0 = points.first?.wallTime ?? 0
                 let xs: [Double] = points.map {
                     switch x {

@@ -28,7 +28,7 @@ public struct StudyReport {
         var figures: [(String, String)] = []
         var md = "# Study: \(experiment)\n\n"
         if let notes { md += notes.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
-        md += "\(comparison.rows.count) runs, generated \(Timestamp.iso(Date().timeIntervalSince1970) ?? "now") by `tracker report`.\n\n"
+        md += "\(comparison.rows.count) runs, generated \(Format.isoTime(Date().timeIntervalSince1970) ?? "now") by `tracker report`.\n\n"
         md += "## Runs\n\n" + Self.table(comparison) + "\n"
 
         let keysByRun = try comparison.rows.map { (id: $0.run.id, keys: Set(try store.metricKeys(run: $0.run.id))) }

@@ -28,8 +28,8 @@ extension Store {
     /// Params stay: they are immutable and the continuation logs the same values.
     public func takeOverRun(_ idOrPrefix: String, afterStep: Int?, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
         try requireWritable()
-        let run = try resolveRun(idOrPrefix)
-        let seq = try resolveSeq(run.id)
+        let (ref, run) = try lookUpRun(idOrPrefix, includeDeleted: false)
+        let seq = ref.seq
         let now = Date().timeIntervalSince1970
         let cut = afterStep ?? -1
         try db.transaction(.immediate) {
@@ -61,12 +61,5 @@ extension Store {
                         .text("resumed \(from) (was \(wasRunning ? "crashed" : status)) by pid \(me.pid ?? 0) on \(me.host ?? "?")\(took)"), .real(now)])
         }
         return try RunRecorder(path: path, runSeq: seq, runID: run.id, batchSize: batchSize)
-    }
-
-    /// Soft-deleted runs that a live process still trains: `gc` keeps them until they end.
-    public func deletedRunsStillTraining() throws -> [String] {
-        let now = Date().timeIntervalSince1970
-        return try db.query("SELECT seq, id FROM runs WHERE deleted_at IS NOT NULL AND status = 'running' ORDER BY created_at") { ($0.int(0), $0.text(1)) }
-            .filter { try Store.liveLease(db: db, seq: $0.0, now: now) != nil }.map(\.1)
     }
 }

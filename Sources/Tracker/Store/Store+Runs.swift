@@ -21,17 +21,41 @@ extension Store {
     ///
     /// Unknown ids suggest close ones; an ambiguous prefix lists the candidates.
     public func resolveRun(_ idOrPrefix: String, includeDeleted: Bool = false) throws -> RunInfo {
+        try lookUpRun(idOrPrefix, includeDeleted: includeDeleted).info
+    }
+
+    /// The reference of the run whose id is `idOrPrefix` or starts with it, for the reads
+    /// that follow (errors as `resolveRun`).
+    public func runRef(_ idOrPrefix: String, includeDeleted: Bool = false) throws -> RunRef {
+        try lookUpRun(idOrPrefix, includeDeleted: includeDeleted).ref
+    }
+
+    /// The run a reference names (deleted runs too).
+    public func runInfo(_ run: some RunIdentifier) throws -> RunInfo {
+        let ref = try run.runRef(in: self)
+        guard let info = try db.first("SELECT \(Store.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.seq = ?",
+                                      [.integer(ref.seq)], Store.runInfo) else {
+            throw TrackerError.runNotFound(ref.id, suggestions: [])
+        }
+        return info
+    }
+
+    /// Finds a run by an index range on the unique `id` and `uuid` columns (`LIKE` scanned
+    /// every row of `runs`, once per read of a page).
+    func lookUpRun(_ idOrPrefix: String, includeDeleted: Bool) throws -> (ref: RunRef, info: RunInfo) {
         let needle = idOrPrefix.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { throw TrackerError.invalidArgument("a run id is needed (see: tracker runs)") }
-        let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
         let deleted = includeDeleted ? "" : "AND r.deleted_at IS NULL"
+        let upper = RunRef.successor(ofPrefix: needle)
+        func range(_ column: String) -> String { upper == nil ? "r.\(column) >= ?" : "(r.\(column) >= ? AND r.\(column) < ?)" }
+        let bounds: [SQLValue] = [.text(needle)] + (upper.map { [.text($0)] } ?? [])
         let matches = try db.query("""
-            SELECT \(Store.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id
-            WHERE (r.id LIKE ? ESCAPE '\\' OR r.uuid LIKE ? ESCAPE '\\') \(deleted) ORDER BY r.created_at LIMIT 11
-            """, [.text(escaped + "%"), .text(escaped + "%")], Store.runInfo)
+            SELECT \(Store.runColumns), r.seq FROM runs r JOIN experiments e ON e.id = r.experiment_id
+            WHERE (\(range("id")) OR \(range("uuid"))) \(deleted) ORDER BY r.created_at LIMIT 11
+            """, bounds + bounds) { (ref: RunRef(seq: $0.int(18), id: $0.text(0)), info: Store.runInfo($0)) }
         if matches.count == 1 { return matches[0] }
-        if let exact = matches.first(where: { $0.id == needle || $0.uuid == needle }) { return exact }
-        if matches.count > 1 { throw TrackerError.ambiguousRun(idOrPrefix, candidates: matches.prefix(10).map { "\($0.id) (\($0.name))" }) }
+        if let exact = matches.first(where: { $0.info.id == needle || $0.info.uuid == needle }) { return exact }
+        if matches.count > 1 { throw TrackerError.ambiguousRun(idOrPrefix, candidates: matches.prefix(10).map { "\($0.info.id) (\($0.info.name))" }) }
         let all = try db.query("SELECT r.id FROM runs r WHERE 1 \(deleted)") { $0.text(0) }
         let close = all.map { (id: $0, d: Spelling.distance(needle, String($0.prefix(max(needle.count, 1))))) }
             .filter { $0.d <= 2 }.sorted { ($0.d, $0.id) < ($1.d, $1.id) }.prefix(3).map(\.id)
@@ -39,11 +63,7 @@ extension Store {
     }
 
     func resolveSeq(_ idOrPrefix: String) throws -> Int64 {
-        let run = try resolveRun(idOrPrefix, includeDeleted: true)
-        guard let seq = try db.first("SELECT seq FROM runs WHERE id = ?", [.text(run.id)], { $0.int(0) }) else {
-            throw TrackerError.runNotFound(idOrPrefix, suggestions: [])
-        }
-        return seq
+        try runRef(idOrPrefix, includeDeleted: true).seq
     }
 
     /// Runs, newest first, optionally of one experiment.
@@ -58,37 +78,22 @@ extension Store {
     }
 
     /// A run with its params, tags and metric summaries.
-    public func summary(of idOrPrefix: String) throws -> RunSummary {
-        let run = try resolveRun(idOrPrefix, includeDeleted: true)
-        let seq = try resolveSeq(run.id)
-        return RunSummary(run: run, params: try params(seq: seq), tags: try tags(seq: seq), metrics: try metricSummaries(seq: seq))
+    public func summary(of run: some RunIdentifier) throws -> RunSummary {
+        let ref = try run.runRef(in: self)
+        let seq = ref.seq
+        return RunSummary(run: try runInfo(ref), params: try params(seq: seq), tags: try tags(seq: seq), metrics: try metricSummaries(seq: seq))
     }
 
-    /// Summaries of many runs (params, tags and metric summaries loaded in three queries).
+    /// Summaries of many runs (params, tags and metric summaries loaded in a few queries).
     public func summaries(of runs: [RunInfo]) throws -> [RunSummary] {
         guard !runs.isEmpty else { return [] }
         var seqs: [String: Int64] = [:]
-        var params: [Int64: [String: ParamValue]] = [:], tags: [Int64: [String: String]] = [:], metrics: [Int64: [String: MetricSummary]] = [:]
-        for chunk in stride(from: 0, to: runs.count, by: 500).map({ Array(runs[$0..<min($0 + 500, runs.count)]) }) {
+        for start in stride(from: 0, to: runs.count, by: 500) {
+            let chunk = runs[start..<min(start + 500, runs.count)].map { SQLValue.text($0.id) }
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let ids = chunk.map { SQLValue.text($0.id) }
-            for (id, seq) in try db.query("SELECT id, seq FROM runs WHERE id IN (\(marks))", ids, { ($0.text(0), $0.int(1)) }) { seqs[id] = seq }
-            let seqArgs = chunk.compactMap { seqs[$0.id] }.map { SQLValue.integer($0) }
-            let seqMarks = Array(repeating: "?", count: seqArgs.count).joined(separator: ",")
-            for (seq, key, value) in try db.query("SELECT run_seq, key, type, value_text, value_num FROM params WHERE run_seq IN (\(seqMarks))", seqArgs, {
-                ($0.int(0), $0.text(1), ParamValue.decode(type: $0.text(2), text: $0.text(3), number: $0.optionalDouble(4)))
-            }) { params[seq, default: [:]][key] = value }
-            for (seq, key, value) in try db.query("SELECT run_seq, key, value FROM tags WHERE run_seq IN (\(seqMarks))", seqArgs, { ($0.int(0), $0.text(1), $0.text(2)) }) {
-                tags[seq, default: [:]][key] = value
-            }
-            for (seq, key, s) in try db.query("\(Store.summaryQuery) WHERE l.run_seq IN (\(seqMarks))", seqArgs, { ($0.int(0), $0.text(1), Store.metricSummary($0)) }) {
-                metrics[seq, default: [:]][key] = s
-            }
+            for (id, seq) in try db.query("SELECT id, seq FROM runs WHERE id IN (\(marks))", chunk, { ($0.text(0), $0.int(1)) }) { seqs[id] = seq }
         }
-        return runs.map { r in
-            let seq = seqs[r.id] ?? -1
-            return RunSummary(run: r, params: params[seq] ?? [:], tags: tags[seq] ?? [:], metrics: metrics[seq] ?? [:])
-        }
+        return try summaries(seqs: runs.map { (seq: seqs[$0.id] ?? -1, run: $0) })
     }
 
     func params(seq: Int64) throws -> [String: ParamValue] {
@@ -122,55 +127,11 @@ extension Store {
     // MARK: changes made by people (tags, deletion)
 
     /// Sets (or replaces) a tag on a run.
-    public func setTag(run idOrPrefix: String, key: String, value: String) throws {
+    public func setTag(run: some RunIdentifier, key: String, value: String) throws {
         try requireWritable()
         guard !key.isEmpty else { throw TrackerError.invalidArgument("a tag needs a key: tracker tag RUN key=value") }
-        let seq = try resolveSeq(idOrPrefix)
+        let seq = try run.runRef(in: self).seq
         try db.run("INSERT INTO tags (run_seq, key, value) VALUES (?, ?, ?) ON CONFLICT (run_seq, key) DO UPDATE SET value = excluded.value",
                    [.integer(seq), .text(key), .text(value)])
-    }
-
-    /// Soft-deletes a run: hidden from listings until `purgeDeleted` removes it.
-    ///
-    /// A run a live process is training is refused (`RunLeaseError.deleteWhileTraining`)
-    /// unless `force`: then it is hidden at once, and `gc` purges it only after it ends, so
-    /// the trainer never loses its row.
-    public func deleteRun(_ idOrPrefix: String, force: Bool = false) throws -> RunInfo {
-        try requireWritable()
-        let run = try resolveRun(idOrPrefix)
-        let seq = try resolveSeq(run.id)
-        let now = Date().timeIntervalSince1970
-        try db.transaction(.immediate) {
-            if !force, let lease = try Store.liveLease(db: db, seq: seq, now: now) {
-                throw RunLeaseError.deleteWhileTraining(run: run.id, holder: lease.describe(now: now))
-            }
-            try db.run("UPDATE runs SET deleted_at = ? WHERE seq = ?", [.real(now), .integer(seq)])
-        }
-        return run
-    }
-
-    /// Removes soft-deleted runs with everything they recorded, then unreferenced blobs and
-    /// keys, then vacuums. Returns the number of runs and blobs removed.
-    public func purgeDeleted() throws -> (runs: Int, blobs: Int) {
-        try requireWritable()
-        let result: (Int, Int) = try db.transaction(.immediate) {
-            // A deleted run still being trained (`delete --force`) waits for its trainer to end.
-            let now = Date().timeIntervalSince1970
-            let seqs = try db.query("SELECT seq FROM runs WHERE deleted_at IS NOT NULL") { $0.int(0) }
-                .filter { try Store.liveLease(db: db, seq: $0, now: now) == nil }
-            for seq in seqs {
-                let s: SQLValue = .integer(seq)
-                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints"] {
-                    try db.run("DELETE FROM \(table) WHERE run_seq = ?", [s])
-                }
-                try db.run("UPDATE runs SET parent_seq = NULL WHERE parent_seq = ?", [s])
-                try db.run("DELETE FROM runs WHERE seq = ?", [s])
-            }
-            try db.run("DELETE FROM blobs WHERE sha256 NOT IN (SELECT blob_sha256 FROM checkpoints)")
-            let blobs = db.changes
-            return (seqs.count, blobs)
-        }
-        try db.execute("VACUUM")
-        return result
     }
 }

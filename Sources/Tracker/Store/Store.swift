@@ -142,8 +142,8 @@ public final class Store {
     /// as its owner, and every point after `afterStep` dropped so the continuation rewrites them.
     public func resumeRun(_ idOrPrefix: String, afterStep: Int, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
         try requireWritable()
-        let run = try resolveRun(idOrPrefix)
-        guard let seq = try resolveSeq(run.id) as Int64? else { throw TrackerError.runNotFound(run.id, suggestions: []) }
+        let (ref, run) = try lookUpRun(idOrPrefix, includeDeleted: false)
+        let seq = ref.seq
         let now = Date().timeIntervalSince1970
         try db.transaction(.immediate) {
             let s: SQLValue = .integer(seq), after: SQLValue = .int(afterStep)

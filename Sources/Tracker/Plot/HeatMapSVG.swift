@@ -1,24 +1,32 @@
 import Foundation
-import Tracker
 
 /// A rows × steps heat map as SVG (layer × step gradient norms), on a log10 colour scale.
 ///
 /// Steps are bucketed to at most one column every two pixels; a cell shows the mean of the
 /// log10 values in its bucket, so a million-step run draws as fast as a short one. Missing
 /// or non-positive cells are left grey.
-struct HeatMapSVG {
-    var labels: [String]
-    var steps: [Int]
+public struct HeatMapSVG: Sendable {
+    public var labels: [String]
+    public var steps: [Int]
     /// `values[row][column]`, NaN where missing.
-    var values: [[Double]]
-    var title: String
-    var width = 760
-    var rowHeight = 16
+    public var values: [[Double]]
+    public var title: String
+    public var width = 760
+    public var rowHeight = 16
+
+    public init(labels: [String], steps: [Int], values: [[Double]], title: String, width: Int = 760, rowHeight: Int = 16) {
+        self.labels = labels
+        self.steps = steps
+        self.values = values
+        self.title = title
+        self.width = width
+        self.rowHeight = rowHeight
+    }
 
     /// Viridis at five stops, low to high.
     static let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
 
-    func svg() -> String {
+    public func svg() -> String {
         let left = 170.0, right = 90.0, top = title.isEmpty ? 10.0 : 30.0
         let plotW = Double(width) - left - right
         let plotH = Double(rowHeight * labels.count)
@@ -88,5 +96,5 @@ struct HeatMapSVG {
     static func label(_ log10Value: Double) -> String { AxisTicks.label(pow(10, log10Value)) }
 
     /// One decimal, without `String(format:)` (thousands of cells a map).
-    private func f(_ v: Double) -> String { HTML.decimal(v) }
+    private func f(_ v: Double) -> String { Format.coordinate(v) }
 }

@@ -1,13 +1,18 @@
 import Foundation
-import Tracker
 
 /// A small bar chart of one stored histogram (equal-width bins over [lo, hi]).
-struct HistogramSVG {
-    var histogram: Histogram
-    var width = 300
-    var height = 170
+public struct HistogramSVG: Sendable {
+    public var histogram: Histogram
+    public var width = 300
+    public var height = 170
 
-    func svg() -> String {
+    public init(histogram: Histogram, width: Int = 300, height: Int = 170) {
+        self.histogram = histogram
+        self.width = width
+        self.height = height
+    }
+
+    public func svg() -> String {
         let h = histogram
         let left = 10.0, top = 22.0, plotW = Double(width) - 20, plotH = Double(height) - 44
         let peak = Double(h.counts.max() ?? 1)
