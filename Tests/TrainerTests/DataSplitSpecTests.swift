@@ -24,6 +24,8 @@ struct DataSplitSpecTests {
             (csv { $0.test = .fraction(1.5) }, "test"),
             (csv { $0.test = .fraction(0) }, "test"),
             (csv { $0.test = 100 }, "test"),                 // leaves nothing to train on
+            (csv { $0.test = 101 }, "test"),                 // more than the file holds
+            (csv { $0.test = .count(Int.max) }, "test"),
             (csv { $0.test = .fraction(0.001) }, "test"),    // rounds to no sample
             (csv { $0.stratify = true }, "stratify"),        // nothing to stratify
             (csv { $0.task = .regression; $0.test = 10; $0.stratify = true }, "stratify"),

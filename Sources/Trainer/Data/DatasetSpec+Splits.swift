@@ -44,6 +44,9 @@ extension DatasetSpec {
         guard n >= 1 else {
             throw DataError.invalidSpec(key: key, reason: "holds out no sample of \(data.count) (the fraction rounds to 0); give a larger fraction or a count")
         }
+        guard n <= data.count else {
+            throw DataError.invalidSpec(key: key, reason: "holds out \(n) samples but only \(data.count) are there")
+        }
         guard n < data.count else {
             throw DataError.invalidSpec(key: key, reason: "holds out \(n) of \(data.count) samples, leaving none to train on")
         }
