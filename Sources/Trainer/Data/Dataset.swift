@@ -48,16 +48,18 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// A regression set with `targetWidth` targets a sample.
-    public init(name: String, features: Int, x: [Float], targets: [Float], targetWidth: Int) throws {
+    public init(name: String, features: Int, x: [Float], targets: [Float], targetWidth: Int,
+                imageShape: ImageShape? = nil) throws {
         guard features > 0, targetWidth > 0, x.count % features == 0,
               targets.count == x.count / features * targetWidth else {
             throw DataError.invalidRequest(
                 "\(name): \(x.count) values and \(targets.count) targets do not make samples of "
                     + "\(features) features and \(targetWidth) targets")
         }
+        try Dataset.checkShape(imageShape, features: features, name: name)
         self.name = name; self.features = features; self.count = x.count / features
         self.x = x; self.labels = []; self.targets = targets
-        self.numClasses = 0; self.targetWidth = targetWidth; self.imageShape = nil
+        self.numClasses = 0; self.targetWidth = targetWidth; self.imageShape = imageShape
     }
 
     private static func checkShape(_ shape: ImageShape?, features: Int, name: String) throws {
@@ -100,6 +102,14 @@ public struct Dataset: Sendable, Equatable {
         newTargets.reserveCapacity(indices.count * targetWidth)
         for i in indices { newTargets += targets[(i * targetWidth)..<((i + 1) * targetWidth)] }
         return try Dataset(name: name ?? self.name, features: features, x: newX,
-                           targets: newTargets, targetWidth: targetWidth)
+                           targets: newTargets, targetWidth: targetWidth, imageShape: imageShape)
+    }
+
+    /// The same samples read as images of `shape` (a CSV whose columns are pixels).
+    public func withImageShape(_ shape: ImageShape) throws -> Dataset {
+        if isClassification {
+            return try Dataset(name: name, features: features, x: x, labels: labels, numClasses: numClasses, imageShape: shape)
+        }
+        return try Dataset(name: name, features: features, x: x, targets: targets, targetWidth: targetWidth, imageShape: shape)
     }
 }

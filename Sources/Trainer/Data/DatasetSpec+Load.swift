@@ -20,7 +20,11 @@ extension DatasetSpec {
         }
         if let kind = source.synthetic {
             if let size, !(1...10_000_000).contains(size) { throw fail("size", "must be between 1 and 10000000, got \(size)") }
-            if let test, !(0...10_000_000).contains(test) { throw fail("test", "must be between 0 and 10000000, got \(test)") }
+            switch test {
+            case let .count(n)?: if !(0...10_000_000).contains(n) { throw fail("test", "must be between 0 and 10000000, got \(n)") }
+            case let .fraction(f)?: if !(f > 0 && f < 1) { throw fail("test", "as a fraction of size must be in (0, 1), got \(f)") }
+            case nil: break
+            }
             if let noise, !(noise >= 0 && noise.isFinite) { throw fail("noise", "must be a finite number ≥ 0, got \(noise)") }
             if let classes, [.moons, .xor].contains(kind), classes != 2 { throw fail("classes", "must be 2 for \(kind.rawValue)") }
             if let classes, !(2...1000).contains(classes) { throw fail("classes", "must be between 2 and 1000, got \(classes)") }
@@ -30,13 +34,13 @@ extension DatasetSpec {
             if outputs != nil, kind != .teacher { throw fail("outputs", "applies only to teacher") }
             if let outputs, !(1...10_000).contains(outputs) { throw fail("outputs", "must be between 1 and 10000, got \(outputs)") }
             // Generated in memory: samples × features floats must fit a budget (1 GiB).
-            let samples = Double(size ?? 1000) + Double(test ?? (size ?? 1000) / 4)
+            let samples = Double(size ?? 1000) + Double(syntheticTestSize)
             let values = samples * Double(max(features ?? 2, outputs ?? 1, 2))
             if values > Double(SpecBounds.maxSyntheticValues) {
                 throw fail(size != nil ? "size" : "features", "makes \(SpecBounds.format(values)) values of generated data; at most \(SpecBounds.maxSyntheticValues) (samples × features)")
             }
         } else {
-            for (key, value) in [("size", size), ("test", test), ("classes", classes), ("features", features), ("outputs", outputs)]
+            for (key, value) in [("size", size), ("classes", classes), ("features", features), ("outputs", outputs)]
                 where value != nil {
                 throw fail(key, "applies only to synthetic sources")
             }
@@ -48,15 +52,12 @@ extension DatasetSpec {
                 throw fail("subset.balanced", "needs class labels; this is a regression set")
             }
         }
-        switch validation {
-        case let .fraction(f)?: if !(f > 0 && f < 1) { throw fail("validation", "as a fraction must be in (0, 1), got \(f)") }
-        case let .count(n)?: if n < 1 { throw fail("validation", "as a count must be ≥ 1, got \(n) (leave 'validation' out for none)") }
-        case nil: break
-        }
+        if let problem = validation?.problem(key: "validation") { throw fail("validation", problem) }
+        try validateSplitsAndImage()
         if let augment {
             try augment.validate()
-            if augment.isEnabled, ![.fashionMNIST, .mnist, .idx].contains(source) {
-                throw fail("augment", "applies only to image sources (fashion-mnist, mnist, idx)")
+            if augment.isEnabled, ![.fashionMNIST, .mnist, .idx].contains(source), image == nil {
+                throw fail("augment", "applies only to image sources (fashion-mnist, mnist, idx, or csv with `image: {height, width}`)")
             }
         }
     }
@@ -68,6 +69,12 @@ extension DatasetSpec {
         let seed = self.seed ?? runSeed
         var (train, test) = try loadSource(seed: seed)
         var description: [String] = []
+        if source == .csv, let heldOut = self.test {
+            // The test split comes first, so subset and validation never see test samples.
+            let parts = try split(train, heldOut, key: "test", seed: seed, stream: "data.test",
+                                  names: (nil, "test"), description: &description)
+            (train, test) = (parts.rest, parts.part)
+        }
         if let subset {
             let indices: [Int]
             do {
@@ -81,12 +88,9 @@ extension DatasetSpec {
         }
         var validationSet: Dataset?
         if let validation, validation.count(of: train.count) > 0 {
-            let n = validation.count(of: train.count)
-            guard n < train.count else {
-                throw DataError.invalidSpec(key: "validation", reason: "holds out \(n) of \(train.count) samples, leaving none to train on")
-            }
-            (train, validationSet) = try Splits.trainValidation(train, validationCount: n, seed: seed)
-            description.append("validation=\(n)")
+            let parts = try split(train, validation, key: "validation", seed: seed, stream: "data.split",
+                                  names: ("train", "validation"), description: &description)
+            (train, validationSet) = (parts.rest, parts.part)
         }
         var standardization: Standardization?
         if let mode = preprocess?.standardize {
@@ -114,11 +118,13 @@ extension DatasetSpec {
             return (train, test)
         case .csv:
             guard let path, let label else { throw DataError.invalidSpec(key: "path", reason: "is required for csv") }
-            return (try CSVLoader.load(path: path, label: label, header: header, task: task ?? .classification), nil)
+            let data = try CSVLoader.load(path: path, label: label, header: header, task: task ?? .classification)
+            guard let image else { return (data, nil) }
+            return (try data.withImageShape(image.shape(features: data.features, source: path)), nil)
         case .spirals, .moons, .circles, .xor, .blobs, .teacher:
             guard let kind = source.synthetic else { throw DataError.invalidSpec(key: "source", reason: "is not synthetic") }
             let size = self.size ?? 1000
-            let testSize = self.test ?? max(1, size / 4)
+            let testSize = syntheticTestSize
             func make(_ n: Int, _ part: String) throws -> Dataset {
                 try Synthetic.make(kind, size: n, noise: noise, classes: classes ?? (kind == .spirals ? 3 : 2),
                                    features: features ?? (kind == .teacher ? 10 : 2), outputs: outputs ?? 1,

@@ -11,8 +11,16 @@
 /// - `path`: directory of IDX files (fashion-mnist: optional; mnist, idx: required) or the
 ///   CSV file; `label` (column index or name), `header`, `task` (classification or
 ///   regression) for CSV.
-/// - Synthetic sets: `size` (training samples, default 1000), `test` (test samples,
-///   default size / 4), `noise`, `classes`, `features`, `outputs`.
+/// - Synthetic sets: `size` (training samples, default 1000), `test` (generated test
+///   samples: a count, 0 for none, or a fraction of `size`; default size / 4), `noise`,
+///   `classes`, `features`, `outputs`.
+/// - `test` for csv: a count ≥ 1 or a fraction in (0, 1) held out of the file first, before
+///   `subset` and `validation`. fashion-mnist, mnist and idx always test on their shipped
+///   test files, so `test` is refused there.
+/// - `stratify: true`: the test and validation splits take each class in proportion
+///   (largest remainders, like scikit-learn's `train_test_split(stratify=y)`).
+/// - `image: {height, width, channels: 1}` (csv): the feature columns are a pixel grid in
+///   row-major order, so `augment` applies.
 /// - `seed`: the data seed for synthetic sets, random subsets and the split; defaults to
 ///   the run's seed.
 /// - `validation`: a fraction in (0, 1) or a sample count, taken from the training part.
@@ -39,36 +47,8 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
         }
     }
 
-    /// How much of the training part to hold out for validation.
-    public enum Validation: Sendable, Equatable, Codable {
-        case fraction(Double)
-        case count(Int)
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let count = try? container.decode(Int.self) { self = .count(count); return }
-            guard let fraction = try? container.decode(Double.self) else {
-                throw DataError.invalidSpec(key: "validation", reason: "must be a fraction in (0, 1) or a sample count")
-            }
-            self = .fraction(fraction)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case let .fraction(f): try container.encode(f)
-            case let .count(n): try container.encode(n)
-            }
-        }
-
-        /// Samples held out of `total`.
-        public func count(of total: Int) -> Int {
-            switch self {
-            case let .fraction(f): return Int((f * Double(total)).rounded())
-            case let .count(n): return n
-            }
-        }
-    }
+    /// How much of the training part to hold out for validation (see `HoldOut`).
+    public typealias Validation = HoldOut
 
     /// Preprocessing after scaling to [0, 1].
     public struct Preprocess: Sendable, Equatable, Codable {
@@ -97,7 +77,7 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
     public var header: Bool?
     public var task: CSVLoader.Task?
     public var size: Int?
-    public var test: Int?
+    public var test: HoldOut?
     public var noise: Double?
     public var classes: Int?
     public var features: Int?
@@ -107,20 +87,24 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
     public var validation: Validation?
     public var preprocess: Preprocess?
     public var augment: Augmentation?
+    public var stratify: Bool?
+    public var image: Image?
 
     public init(source: Source, path: String? = nil, label: CSVLoader.LabelColumn? = nil, header: Bool? = nil,
-                task: CSVLoader.Task? = nil, size: Int? = nil, test: Int? = nil, noise: Double? = nil,
+                task: CSVLoader.Task? = nil, size: Int? = nil, test: HoldOut? = nil, noise: Double? = nil,
                 classes: Int? = nil, features: Int? = nil, outputs: Int? = nil, seed: UInt64? = nil,
                 subset: Subset? = nil, validation: Validation? = nil, preprocess: Preprocess? = nil,
-                augment: Augmentation? = nil) {
+                augment: Augmentation? = nil, stratify: Bool? = nil, image: Image? = nil) {
         self.source = source; self.path = path; self.label = label; self.header = header; self.task = task
         self.size = size; self.test = test; self.noise = noise; self.classes = classes
         self.features = features; self.outputs = outputs; self.seed = seed; self.subset = subset
         self.validation = validation; self.preprocess = preprocess; self.augment = augment
+        self.stratify = stratify; self.image = image
     }
 
     static let keys = ["source", "path", "label", "header", "task", "size", "test", "noise", "classes",
-                       "features", "outputs", "seed", "subset", "validation", "preprocess", "augment"]
+                       "features", "outputs", "seed", "subset", "validation", "preprocess", "augment",
+                       "stratify", "image"]
 
     public init(from decoder: any Decoder) throws {
         let o = try SpecObject(decoder, keys: DatasetSpec.keys)
@@ -140,6 +124,7 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
                   classes: try o.optional("classes"), features: try o.optional("features"),
                   outputs: try o.optional("outputs"), seed: try o.optional("seed"), subset: try o.optional("subset"),
                   validation: try o.optional("validation"), preprocess: try o.optional("preprocess"),
-                  augment: try o.optional("augment"))
+                  augment: try o.optional("augment"), stratify: try o.optional("stratify"),
+                  image: try o.optional("image"))
     }
 }

@@ -1,6 +1,6 @@
-/// Subsets and train/validation splits, deterministic from a seed.
+/// Subsets and train/validation/test splits, deterministic from a seed.
 ///
-/// Random choices come from their own named streams (`data.subset`, `data.split`) seeded
+/// Random choices come from their own named streams (`data.subset`, `data.split`, `data.test`) seeded
 /// from the data seed, so they never consume draws from the run's shuffle or augmentation
 /// streams. Chosen samples keep their original order (the batch iterator shuffles later),
 /// so the same choice always gives the same bytes and the same fingerprint.
@@ -57,9 +57,11 @@ public enum Splits {
                 try dataset.selecting(validationIndices, name: dataset.name + "/validation"))
     }
 
-    /// Disjoint, sorted index lists covering `0..<count`.
-    public static func splitIndices(count: Int, validationCount: Int, seed: UInt64) -> (train: [Int], validation: [Int]) {
-        var rng = RandomStream(seed: seed, name: "data.split")
+    /// Disjoint, sorted index lists covering `0..<count`; `stream` names the random stream
+    /// (`data.split` for validation, `data.test` for the test split).
+    public static func splitIndices(count: Int, validationCount: Int, seed: UInt64,
+                                    stream: String = "data.split") -> (train: [Int], validation: [Int]) {
+        var rng = RandomStream(seed: seed, name: stream)
         var order = Array(0..<count)
         partialShuffle(&order, first: validationCount, rng: &rng)
         return (order[validationCount...].sorted(), order[0..<validationCount].sorted())
@@ -68,6 +70,7 @@ public enum Splits {
     /// Puts a uniform random choice of `first` elements (in random order) at the front.
     static func partialShuffle(_ array: inout [Int], first: Int, rng: inout RandomStream) {
         let n = array.count
+        guard n > 1 else { return }  // an empty class would make the range below 0..<-1
         for i in 0..<min(first, n - 1) {
             let j = i + rng.nextInt(below: n - i)
             if i != j { array.swapAt(i, j) }

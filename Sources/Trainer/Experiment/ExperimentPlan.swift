@@ -49,6 +49,7 @@ public enum ExperimentPlan {
         default: throw ConfigError(message: "'seed' must be a non-negative integer", location: doc.location(of: "seed"))
         }
         if case .object(let d) = dataJSON, let v = d["validation"] { try checkValidation(v, doc: doc) }
+        if case .object(let d) = dataJSON, let v = d["test"], case .double = v { try checkValidation(v, key: "test", doc: doc) }
         let data: PreparedData
         do {
             let spec = try mapErrors(doc: doc, prefix: "data") { try JSONDecoder().decode(DatasetSpec.self, from: Data(dataJSON.canonical.utf8)) }
@@ -83,19 +84,20 @@ public enum ExperimentPlan {
     /// `data.validation` is a fraction in (0, 1) or a whole count ≥ 1, as written: `1.0` (or
     /// `1e3`) could mean all the data or one sample, so a number with a decimal point or an
     /// exponent is read as a fraction and must be below 1.
-    static func checkValidation(_ v: JSONValue, doc: ConfigDocument) throws {
-        let at = doc.location(of: "data.validation")
+    /// `data.test` written with a decimal point follows the same rule (`key: "test"`).
+    static func checkValidation(_ v: JSONValue, key: String = "validation", doc: ConfigDocument) throws {
+        let at = doc.location(of: "data.\(key)")
         switch v {
         case .int(let n) where n >= 1: return
         case .double(let f) where f > 0 && f < 1: return
         case .int(let n):
-            throw ConfigError(message: "'data.validation' is \(n): give a fraction in (0, 1) or a count ≥ 1 (leave it out for no validation set)", location: at)
+            throw ConfigError(message: "'data.\(key)' is \(n): give a fraction in (0, 1) or a count ≥ 1 (leave it out for no \(key) set)", location: at)
         case .double(let f) where f >= 1 && f.isFinite && f.rounded() == f:
-            throw ConfigError(message: "'data.validation' is \(JSONValue.format(f)), which is ambiguous: a fraction must be in (0, 1) (0.1 = 10 %), a count is written without a decimal point (\(SpecBounds.format(f)))", location: at)
+            throw ConfigError(message: "'data.\(key)' is \(JSONValue.format(f)), which is ambiguous: a fraction must be in (0, 1) (0.1 = 10 %), a count is written without a decimal point (\(SpecBounds.format(f)))", location: at)
         case .double(let f):
-            throw ConfigError(message: "'data.validation' is \(JSONValue.format(f)): give a fraction in (0, 1) or a whole count ≥ 1", location: at)
+            throw ConfigError(message: "'data.\(key)' is \(JSONValue.format(f)): give a fraction in (0, 1) or a whole count ≥ 1", location: at)
         default:
-            throw ConfigError(message: "'data.validation' must be a fraction in (0, 1) or a whole count ≥ 1", location: at)
+            throw ConfigError(message: "'data.\(key)' must be a fraction in (0, 1) or a whole count ≥ 1", location: at)
         }
     }
 
