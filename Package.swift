@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,7 +40,14 @@ let package = Package(
             swiftSettings: optimized),
         .target(
             name: "TrackerUI",
-            dependencies: ["Tracker"], swiftSettings: optimized),
+            dependencies: [
+                "Tracker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: optimized),
         .executableTarget(
             name: "tracker-cli",
             dependencies: [

@@ -5,9 +5,11 @@ import Tracker
 ///
 /// - `GET /api/experiments` — experiments with run counts
 /// - `GET /api/runs?where=…&experiment=…&sort=…&limit=…` — runs with params, tags, metric summaries
+///   (`limit` 0…100000, 0 or absent: all)
 /// - `GET /api/runs/ID` — one run: config, environment, lineage, metrics, events, checkpoints
 /// - `GET /api/runs/ID/metrics` — the metric keys of a run
-/// - `GET /api/runs/ID/metrics/KEY?points=N` — a series, min/max-downsampled to about N points (0: all)
+/// - `GET /api/runs/ID/metrics/KEY?points=N` — a series, min/max-downsampled to about N points
+///   (N 0…1000000, 0: all)
 /// - `GET /api/runs/ID/grads` — gradient norms per tensor and step, with the verdict
 /// - `GET /api/runs/ID/bn` — BatchNorm running statistics per layer and step
 /// - `GET /api/runs/ID/checkpoints` — checkpoints (bytes at `/checkpoints/CHECKPOINT_ID`)
@@ -20,15 +22,17 @@ struct APIRoutes {
 
     /// Default number of points of a downsampled series.
     static let defaultPoints = 1000
+    /// The largest `points` accepted (400 beyond).
+    static let maxPoints = 1_000_000
 
     func respond(_ path: [String]) throws -> UIResponse {
         switch (path.first, path.count) {
         case ("experiments", 1):
             return .json(.array(try store.experimentSummaries().map(\.json)))
         case ("runs", 1):
-            let limit = request.value("limit").flatMap(Int.init)
+            let limit = try request.integer("limit", default: 0, in: 0...RunsPage.maxLimit, meaning: " (0: all)")
             let runs = try store.runs(where: request.value("where"), experiment: request.value("experiment"),
-                                      sort: request.value("sort"), limit: limit)
+                                      sort: request.value("sort"), limit: limit > 0 ? limit : nil)
             return .json(.array(runs.map(\.json)))
         case ("runs", 2):
             return .json(try store.report(run: path[1]).json)
@@ -61,11 +65,7 @@ struct APIRoutes {
         guard try store.metricKeys(run: run.id).contains(key) else {
             throw UIError.notFound("run \(run.id) has no metric '\(key)'")
         }
-        var limit = APIRoutes.defaultPoints
-        if let text = request.value("points") {
-            guard let n = Int(text), n >= 0 else { throw UIError.badRequest("points must be a whole number ≥ 0 (0: every point)") }
-            limit = n
-        }
+        let limit = try request.integer("points", default: APIRoutes.defaultPoints, in: 0...APIRoutes.maxPoints, meaning: " (0: every point)")
         let total: Int, points: [ChartSeries.Point]
         if limit > 0 && limit <= RunDataCache.buckets * 4 {
             // The cached extremes of fine buckets hold the extremes of any coarser bucketing.

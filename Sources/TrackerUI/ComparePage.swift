@@ -11,7 +11,8 @@ struct ComparePage {
     /// Runs drawn on the overlaid charts (the tables list every selected run).
     static let maxOverlaid = 10
 
-    func render() throws -> String {
+    /// The page; status 400 (with the form and the mistake shown) for a bad filter.
+    func render() throws -> UIResponse {
         let ids = (request.query["run"] ?? []).filter { !$0.isEmpty }
             + (request.value("runs")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? [])
         let filter = request.value("where"), experiment = request.value("experiment")
@@ -23,17 +24,17 @@ struct ComparePage {
             } else if filter != nil || experiment != nil {
                 comparison = try store.compare(where: filter, experiment: experiment, sort: request.value("sort"), limit: 200)
             } else {
-                return Page(title: "compare", body: body + (try picker())).render()
+                return .html(Page(title: "compare", body: body + (try picker())).render())
             }
         } catch let error as FilterError {
             body += "<pre class=\"error\" id=\"filter-error\">\(HTML.e(RunsPage.describe(error)))</pre>\n"
-            return Page(title: "compare", body: body).render()
+            return .html(Page(title: "compare", body: body).render(), status: 400)
         }
-        guard !comparison.rows.isEmpty else { return Page(title: "compare", body: body + "<p>No runs match.</p>").render() }
+        guard !comparison.rows.isEmpty else { return .html(Page(title: "compare", body: body + "<p>No runs match.</p>").render()) }
         body += try curves(comparison)
         body += paramsDiff(comparison)
         body += gapTable(comparison)
-        return Page(title: "compare", body: body).render()
+        return .html(Page(title: "compare", body: body).render())
     }
 
     private func form(filter: String?) -> String {

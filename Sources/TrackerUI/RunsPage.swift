@@ -9,16 +9,19 @@ struct RunsPage {
 
     /// Rows shown unless `limit` says otherwise (0: all).
     static let defaultLimit = 500
+    /// The largest `limit` accepted (400 beyond).
+    static let maxLimit = 100_000
     /// Metrics shown first when runs have them; then others, up to `maxMetricColumns`.
     static let preferredMetrics = ["train_loss", "val_loss", "train_acc", "val_acc", "test_acc"]
     static let maxMetricColumns = 6
     static let maxParamColumns = 8
 
-    func render() throws -> String {
+    /// The page; status 400 (with the form and the mistake shown) for a bad filter.
+    func render() throws -> UIResponse {
         let filter = request.value("where")
         let experiment = request.value("experiment")
         let sort = request.value("sort")
-        let limit = request.value("limit").flatMap(Int.init) ?? RunsPage.defaultLimit
+        let limit = try request.integer("limit", default: RunsPage.defaultLimit, in: 0...RunsPage.maxLimit, meaning: " (0: all)")
         var body = "<h1>Runs</h1>\n"
         body += try experimentsTable(selected: experiment)
         var runs: [RunSummary] = []
@@ -33,7 +36,7 @@ struct RunsPage {
         body += form(filter: filter, experiment: experiment, sort: sort, limit: limit)
         if let problem {
             body += "<pre class=\"error\" id=\"filter-error\">\(HTML.e(problem))</pre>\n"
-            return Page(title: "runs", body: body).render()
+            return .html(Page(title: "runs", body: body).render(), status: 400)
         }
         let more = limit > 0 && runs.count > limit
         if more { runs.removeLast() }
@@ -46,7 +49,7 @@ struct RunsPage {
         body += runsTable(runs)
         body += "<p><button type=\"submit\">compare selected</button>"
         body += " or <a href=\"/compare?\(query(filter: filter, experiment: experiment, sort: sort, limit: nil))\">compare all matching</a></p></form>\n"
-        return Page(title: "runs", body: body).render()
+        return .html(Page(title: "runs", body: body).render())
     }
 
     private func experimentsTable(selected: String?) throws -> String {

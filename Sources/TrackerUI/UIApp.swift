@@ -16,9 +16,16 @@ public struct UIApp: Sendable {
         self.databasePath = databasePath
     }
 
-    /// Answers one GET request.
+    /// Answers one request. Only GET and HEAD are routed today; routes taking a body
+    /// (`request.body`, bounded by the server) go beside them, by method.
     public func respond(_ request: UIRequest) -> UIResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            var refusal = UIResponse.text("the tracker UI is read-only: only GET and HEAD are answered", status: 405)
+            refusal.headers.append(("Allow", "GET, HEAD"))
+            return refusal
+        }
         do {
+            try request.checkValueLengths()
             let store = try Store(path: databasePath, readOnly: true)
             return try route(request, store: store)
         } catch let error as UIError {
@@ -28,7 +35,11 @@ public struct UIApp: Sendable {
         } catch let error as FilterError {
             return .text(error.errorDescription ?? error.message, status: 400)
         } catch {
-            return .text("internal error: \(error.localizedDescription)", status: 500)
+            // SQLite's own words (and the SQL) say nothing a user can act on, and do not leave the server.
+            if request.value("where") != nil || request.value("sort") != nil {
+                return .text("the filter or sort could not be evaluated: it is too long or too complex for the store", status: 400)
+            }
+            return .text("internal error: the store could not answer this request", status: 500)
         }
     }
 
@@ -36,13 +47,13 @@ public struct UIApp: Sendable {
         let s = request.segments
         switch s.first {
         case nil:
-            return .html(try RunsPage(store: store, request: request).render())
+            return try RunsPage(store: store, request: request).render()
         case "runs" where s.count == 1:
-            return .html(try RunsPage(store: store, request: request).render())
+            return try RunsPage(store: store, request: request).render()
         case "runs" where s.count == 2:
             return .html(try RunPage(store: store, runID: s[1], cache: cache).render())
         case "compare" where s.count == 1:
-            return .html(try ComparePage(store: store, request: request, cache: cache).render())
+            return try ComparePage(store: store, request: request, cache: cache).render()
         case "checkpoints" where s.count == 2:
             return try checkpoint(s[1], store: store)
         case "api":

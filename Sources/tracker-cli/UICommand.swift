@@ -9,17 +9,31 @@ struct UICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
         abstract: "Serve a local web UI: runs table, run pages with charts, compare view, JSON API (read-only).",
-        discussion: "Listens on 127.0.0.1 unless --host says otherwise; any other address needs --allow-remote.")
+        discussion: """
+            Listens on 127.0.0.1 and answers only requests addressed to localhost, 127.0.0.1 or [::1] \
+            (the Host header), so other web sites cannot read the store through the browser. \
+            To serve other machines, listen on another address and name the host names clients use: \
+            --host 0.0.0.0 --allow-remote tracker.lan,10.0.0.5
+            """)
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free port).") var port = 5173
-    @Flag(help: "Allow listening on a non-loopback address (anyone who can reach it can read the store).") var allowRemote = false
+    @Option(name: .customLong("allow-remote"), parsing: .singleValue,
+            help: ArgumentHelp("Host names (or IP addresses) clients may use besides the loopback names, comma-separated or repeated; needed to listen on a non-loopback address (anyone who can reach it can read the store).",
+                               valueName: "names"))
+    var allowRemote: [String] = []
+
+    /// The names given to --allow-remote, split at commas.
+    var remoteNames: [String] {
+        allowRemote.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        if !UIServer.isLoopback(host) && !allowRemote {
-            throw ValidationError("--host \(host) is not a loopback address; add --allow-remote to serve the store to the network")
+        do { _ = try HostPolicy(allowing: remoteNames) } catch { throw ValidationError("--allow-remote: \(error)") }
+        if !UIServer.isLoopback(host) && remoteNames.isEmpty {
+            throw ValidationError("--host \(host) is not a loopback address; add --allow-remote NAMES (the host names clients use) to serve the store to the network")
         }
     }
 
@@ -28,26 +42,59 @@ struct UICommand: ParsableCommand {
         // Read-only like every reader: an older schema is served as it is when readable (charts
         // then read every point) or refused with "run `tracker migrate`"; never upgraded here.
         _ = try Store(path: path, access: .read)  // fail now on a missing, foreign or too-new file, not on the first request
+        let hosts = try HostPolicy(allowing: remoteNames)
         if !UIServer.isLoopback(host) {
             Console.err("warning: serving \(path) on \(host), reachable from the network, without authentication")
         }
-        UICommand.stopOnSignals()
-        let server = UIServer(app: UIApp(databasePath: path), host: host, port: port)
+        let server = UIServer(app: UIApp(databasePath: path), host: host, port: port, hosts: hosts)
         let host = self.host
-        try BlockingTask.run {
-            try await server.run { bound in Console.err("tracker ui: serving \(path) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)") }
+        let stopped = try UICommand.serveUntilSignal(server) { bound in
+            Console.err("tracker ui: serving \(path) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)")
         }
+        if let signal = stopped { throw ExitCode(128 + signal) }
     }
 
-    /// SIGINT and SIGTERM end the server at once (it holds no state to save), even when the
-    /// parent started us with them ignored or blocked.
-    static func stopOnSignals() {
+    /// Serves until SIGINT or SIGTERM (even when the parent started us with them ignored or
+    /// blocked): the server then stops accepting and finishes the requests it is answering.
+    /// A second signal exits at once. Returns the signal that stopped it.
+    static func serveUntilSignal(_ server: UIServer, onRunning: @escaping @Sendable (Int) async -> Void) throws -> Int32? {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome()
+        let task = Task {
+            do { try await server.run(onRunning: onRunning) } catch { outcome.fail(error) }
+            done.signal()
+        }
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                if outcome.stop(by: sig) { task.cancel() } else { Foundation.exit(128 + sig) }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        for s in sources { s.cancel() }
+        if let error = outcome.error { throw error }
+        return outcome.signal
+    }
+
+    /// How serving ended, handed between the signal queue, the server task and the caller.
+    private final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stopSignal: Int32?
+        private var failure: (any Error)?
+
+        /// Records the first signal (true); false for a later one.
+        func stop(by sig: Int32) -> Bool { lock.withLock { if stopSignal != nil { return false }; stopSignal = sig; return true } }
+        func fail(_ e: any Error) { lock.withLock { failure = e } }
+        var signal: Int32? { lock.withLock { stopSignal } }
+        var error: (any Error)? { lock.withLock { failure } }
     }
 }

@@ -27,11 +27,19 @@ actor UIFixture {
         var longRun: String
     }
 
-    private var ready: Ready?
+    private var building: Task<Ready, any Error>?
     private var serverTask: Task<Void, any Error>?
 
+    /// The fixture, built once: concurrent callers share one build (the actor is reentrant
+    /// across the awaits inside, so a flag checked before them would not do).
     func get() async throws -> Ready {
-        if let ready { return ready }
+        if let building { return try await building.value }
+        let task = Task { try await build() }
+        building = task
+        return try await task.value
+    }
+
+    private func build() async throws -> Ready {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-ui-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let db = dir.appendingPathComponent("tracker.db").path
@@ -49,9 +57,7 @@ actor UIFixture {
                 }
             }
         }
-        let r = Ready(dbPath: db, port: port, batchNormRun: runs.0, hostileRun: runs.1, runningRun: runs.2, longRun: runs.3)
-        ready = r
-        return r
+        return Ready(dbPath: db, port: port, batchNormRun: runs.0, hostileRun: runs.1, runningRun: runs.2, longRun: runs.3)
     }
 
     static let configA = """
