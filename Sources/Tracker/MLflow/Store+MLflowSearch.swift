@@ -1,0 +1,91 @@
+import Foundation
+
+/// MLflow's search-runs over tracker's filter language.
+///
+/// MLflow's filter syntax is a subset of tracker's (`metrics.acc > 0.9 and params.lr =
+/// '0.01' and tags.k = 'v' and attributes.status = 'FINISHED'`); tracker's OR, parentheses
+/// and IN work too. What differs is translated on the parsed tree, never in the text:
+/// MLflow statuses (KILLED → interrupted), 32-hex run ids (→ tracker's 8-hex id) and
+/// `start_time`/`end_time` in milliseconds (→ seconds).
+extension Store {
+    public func mlflowSearchRuns(experimentIDs: [String], filter: String?, view: MLflowViewType, orderBy: [String],
+                                 limit: Int, offset: Int) throws -> (runs: [MLflowRun], next: Int?) {
+        guard !experimentIDs.isEmpty else { return ([], nil) }
+        var experiments: [Int64] = []
+        for id in experimentIDs {
+            if id == "0", try db.first("SELECT id FROM experiments WHERE name = ?", [.text(Store.mlflowDefaultExperiment)], { $0.int(0) }) == nil { continue }
+            experiments.append(try experimentSeq(mlflowID: id))
+        }
+        guard !experiments.isEmpty else { return ([], nil) }
+        var sql = "SELECT r.seq FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.experiment_id IN ("
+            + Array(repeating: "?", count: experiments.count).joined(separator: ",") + ")"
+        var args: [SQLValue] = experiments.map { .integer($0) }
+        switch view {
+        case .activeOnly: sql += " AND r.deleted_at IS NULL"
+        case .deletedOnly: sql += " AND r.deleted_at IS NOT NULL"
+        case .all: break
+        }
+        if let filter, !filter.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            guard filter.utf8.count <= 16_384 else { throw MLflowError.invalid("filter is longer than 16384 bytes") }
+            let parsed: FilterExpression
+            do { parsed = try FilterParser.parse(filter) } catch let e as FilterError {
+                throw MLflowError.invalid("bad filter: \(e.errorDescription ?? e.message)")
+            }
+            let compiled = FilterCompiler.compile(try Store.mlflowTranslate(parsed))
+            sql += " AND (\(compiled.sql))"
+            args += compiled.values
+        }
+        sql += " ORDER BY "
+        for term in orderBy.prefix(16) {
+            let order = try Store.mlflowOrder(term).orderBy()
+            sql += order.sql + ", "
+            args += order.values
+        }
+        sql += "r.started_at DESC, r.uuid ASC LIMIT ? OFFSET ?"
+        args += [.int(limit + 1), .int(offset)]
+        let seqs = try db.prepare(sql).rows(args) { $0.int(0) }
+        let runs = try seqs.prefix(limit).map { try mlflowRun(seq: $0) }
+        return (runs, seqs.count > limit ? offset + limit : nil)
+    }
+
+    /// `metrics.acc DESC`, `attributes.start_time`, `params.lr ASC` → a `RunSort`.
+    static func mlflowOrder(_ term: String) throws -> RunSort {
+        var text = term.trimmingCharacters(in: .whitespaces)
+        var descending = false
+        let upper = text.uppercased()
+        if upper.hasSuffix(" DESC") { descending = true; text = String(text.dropLast(5)) } else if upper.hasSuffix(" ASC") { text = String(text.dropLast(4)) }
+        text = text.trimmingCharacters(in: .whitespaces)
+        do {
+            return RunSort(field: try FilterParser.parseField(text), descending: descending)
+        } catch let e as FilterError {
+            throw MLflowError.invalid("bad order_by '\(term.prefix(200))': \(e.errorDescription ?? e.message)")
+        }
+    }
+
+    static func mlflowTranslate(_ e: FilterExpression) throws -> FilterExpression {
+        switch e {
+        case .and(let a, let b): return .and(try mlflowTranslate(a), try mlflowTranslate(b))
+        case .or(let a, let b): return .or(try mlflowTranslate(a), try mlflowTranslate(b))
+        case .not(let a): return .not(try mlflowTranslate(a))
+        case .comparison(var c):
+            guard case .attribute(let a) = c.field else { return .comparison(c) }
+            switch a {
+            case .status where !c.op.isPattern:
+                c.values = try c.values.map { .string(try MLflowStatus.tracker($0.text).rawValue) }
+            case .id, .parent:
+                // A run id as MLflow clients know it is the 32-hex uuid; tracker's id is its first 8.
+                c.values = c.values.map { v in
+                    let t = v.text.lowercased()
+                    return t.utf8.count == 32 && t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) ? .string(String(t.prefix(8))) : v
+                }
+            case .start, .end:
+                c.values = c.values.map { v in
+                    if case .number(let d, _) = v { let s = d / 1000; return .number(s, String(s)) }
+                    return v
+                }
+            default: break
+            }
+            return .comparison(c)
+        }
+    }
+}
