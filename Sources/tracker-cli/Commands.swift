@@ -22,6 +22,7 @@ let commands: [any ParsableCommand.Type] = [
     ReportCommand.self,
     HistCommand.self,
     UICommand.self,
+    ServerCommand.self,
     MigrateCommand.self,
     DebugWrite.self,
 ]
