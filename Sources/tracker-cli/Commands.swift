@@ -23,6 +23,7 @@ let commands: [any ParsableCommand.Type] = [
     HistCommand.self,
     UICommand.self,
     ServerCommand.self,
+    CheckCommand.self,
     MigrateCommand.self,
     DebugWrite.self,
 ]

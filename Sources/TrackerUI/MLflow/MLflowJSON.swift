@@ -118,6 +118,8 @@ struct MLflowJSON {
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if integral, let n = Int64(text) { return .int(n) }
         guard let d = Double(text), text.first != "+", text.first != "." else { throw fail("bad number '\(text)'") }
+        // A finite literal beyond Double's range is refused, not read as infinity.
+        guard d.isFinite else { throw fail("the number '\(text)' is out of range") }
         return .double(d)
     }
 
