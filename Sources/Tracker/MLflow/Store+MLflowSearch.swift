@@ -5,7 +5,7 @@ import Foundation
 /// MLflow's filter syntax is a subset of tracker's (`metrics.acc > 0.9 and params.lr =
 /// '0.01' and tags.k = 'v' and attributes.status = 'FINISHED'`); tracker's OR, parentheses
 /// and IN work too. What differs is translated on the parsed tree, never in the text:
-/// MLflow statuses (KILLED → interrupted), 32-hex run ids (→ tracker's 8-hex id) and
+/// MLflow statuses (KILLED → interrupted, see `mlflowStatusLiterals`), 32-hex run ids (→ tracker's 8-hex id) and
 /// `start_time`/`end_time` in milliseconds (→ seconds).
 extension Store {
     public func mlflowSearchRuns(experimentIDs: [String], filter: String?, view: MLflowViewType, orderBy: [String],
@@ -28,10 +28,10 @@ extension Store {
         if let filter, !filter.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             guard filter.utf8.count <= 16_384 else { throw MLflowError.invalid("filter is longer than 16384 bytes") }
             let parsed: FilterExpression
-            do { parsed = try FilterParser.parse(filter) } catch let e as FilterError {
+            do { parsed = try FilterParser.parse(Store.mlflowStatusLiterals(filter)) } catch let e as FilterError {
                 throw MLflowError.invalid("bad filter: \(e.errorDescription ?? e.message)")
             }
-            let compiled = FilterCompiler.compile(try Store.mlflowTranslate(parsed))
+            let compiled = FilterCompiler.compile(Store.mlflowTranslate(parsed))
             sql += " AND (\(compiled.sql))"
             args += compiled.values
         }
@@ -48,6 +48,37 @@ extension Store {
         return (runs, seqs.count > limit ? offset + limit : nil)
     }
 
+    /// The filter text with MLflow-only status literals after a `status` field (`'KILLED'`,
+    /// `'SCHEDULED'`) spelled as tracker's (`'interrupted'`, `'running'`): the parser checks
+    /// status values itself, so this one translation happens on the tokens' positions, before
+    /// parsing. Anything it cannot tokenise is left for the parser to report.
+    static func mlflowStatusLiterals(_ text: String) -> String {
+        guard let tokens = try? FilterLexer.tokens(text) else { return text }
+        var chars = Array(text), replacements: [(Int, String)] = []
+        var afterStatus = false
+        for t in tokens {
+            switch t.kind {
+            case .word(let w):
+                let field = w.lowercased().split(separator: ".").last.map(String.init) ?? ""
+                let prefix = w.lowercased().split(separator: ".").dropLast().joined(separator: ".")
+                if field == "status" && (prefix.isEmpty || ["attributes", "attribute", "attr", "run"].contains(prefix)) { afterStatus = true }
+                else if !["in", "not"].contains(w.lowercased()) { afterStatus = false }
+            case .string(let v), .doubleQuoted(let v):
+                if afterStatus, let status = try? MLflowStatus.tracker(v), v.uppercased() == "KILLED" || v.uppercased() == "SCHEDULED" {
+                    replacements.append((t.column - 1, status.rawValue))
+                }
+            case .op, .leftParen, .comma: break
+            default: afterStatus = false
+            }
+        }
+        for (start, value) in replacements.reversed() where start < chars.count {
+            let quote = chars[start]
+            guard let end = chars[(start + 1)...].firstIndex(of: quote) else { continue }
+            chars.replaceSubrange(start...end, with: Array("'\(value)'"))
+        }
+        return String(chars)
+    }
+
     /// `metrics.acc DESC`, `attributes.start_time`, `params.lr ASC` → a `RunSort`.
     static func mlflowOrder(_ term: String) throws -> RunSort {
         var text = term.trimmingCharacters(in: .whitespaces)
@@ -62,16 +93,14 @@ extension Store {
         }
     }
 
-    static func mlflowTranslate(_ e: FilterExpression) throws -> FilterExpression {
+    static func mlflowTranslate(_ e: FilterExpression) -> FilterExpression {
         switch e {
-        case .and(let a, let b): return .and(try mlflowTranslate(a), try mlflowTranslate(b))
-        case .or(let a, let b): return .or(try mlflowTranslate(a), try mlflowTranslate(b))
-        case .not(let a): return .not(try mlflowTranslate(a))
+        case .and(let a, let b): return .and(mlflowTranslate(a), mlflowTranslate(b))
+        case .or(let a, let b): return .or(mlflowTranslate(a), mlflowTranslate(b))
+        case .not(let a): return .not(mlflowTranslate(a))
         case .comparison(var c):
             guard case .attribute(let a) = c.field else { return .comparison(c) }
             switch a {
-            case .status where !c.op.isPattern:
-                c.values = try c.values.map { .string(try MLflowStatus.tracker($0.text).rawValue) }
             case .id, .parent:
                 // A run id as MLflow clients know it is the 32-hex uuid; tracker's id is its first 8.
                 c.values = c.values.map { v in
