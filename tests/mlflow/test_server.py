@@ -439,7 +439,13 @@ class CLIReadsTheSameTests(ServerTestCase):
         self.assertEqual(listed["params"]["lr"], 0.00031)
         self.assertEqual(listed["metrics"]["k"]["count"], 500)
         self.assertEqual(bits(float(listed["metrics"]["k"]["last"])), bits(values[-1]))
-        # The run's own filters work on it.
+        # rerun/resume explain that tracker did not train it.
+        for verb in ["rerun", "resume"]:
+            p = tracker(verb, "--db", self.server.db, rid[:8], check=False)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("not trained by tracker", p.stderr)
+        # show and the filters work on it.
+        self.assertIn("mlflow-client", tracker("show", "--db", self.server.db, rid[:8]).stdout)
         found = tracker_json("runs", "--db", self.server.db, "--where", "origin = 'mlflow-client' and params.lr < 0.001")
         self.assertIn(rid, [r["uuid"] for r in found])
 

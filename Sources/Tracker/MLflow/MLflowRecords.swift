@@ -143,3 +143,14 @@ extension Double {
         return Int64(ms)
     }
 }
+
+extension RunInfo {
+    /// Why `tracker rerun` / `resume` (`verb`) cannot take this run, or nil when they can:
+    /// a run logged by an MLflow client was trained by the client's own code, so tracker has
+    /// no config to train again and no checkpoint to continue from.
+    public func notTrainedByTracker(verb: String) -> String? {
+        guard origin == .mlflowClient else { return nil }
+        return "run \(id) was logged by an MLflow client through `tracker server`, not trained by tracker: "
+            + "there is no tracker config or checkpoint to \(verb) it from. Run the client's script again to train it anew."
+    }
+}

@@ -42,12 +42,13 @@ extension Store {
         var allTags = tags
         if let userID, !userID.isEmpty, !tags.contains(where: { $0.0 == "mlflow.user" }) { allTags.append(("mlflow.user", userID)) }
         let given = name ?? tags.last(where: { $0.0 == "mlflow.runName" })?.1
+        if let given { try Store.checkTag("mlflow.runName", given) }
         let config = JSONValue.object([:])
         var attempt = 0
         while true {
             let uuid = Store.randomUUIDHex()
             let shortID = String(uuid.prefix(8))
-            let runName = (given?.isEmpty ?? true) ? "mlflow-\(shortID)" : given!
+            let runName = given.flatMap { $0.isEmpty ? nil : $0 } ?? "mlflow-\(shortID)"
             do {
                 let seq: Int64 = try db.transaction(.immediate) {
                     try db.run("""
