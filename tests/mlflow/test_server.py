@@ -450,6 +450,62 @@ class CLIReadsTheSameTests(ServerTestCase):
         self.assertIn(rid, [r["uuid"] for r in found])
 
 
+sys.path.insert(0, os.path.join(HERE, "..", "..", "clients", "python"))
+
+
+class FakeParam:
+    """A parameter without torch: a flat list of weights and one of gradients."""
+
+    def __init__(self, weights, grads):
+        self.data, self.grad = weights, grads
+
+    def tolist(self):
+        return self.data
+
+
+class FakeModule:
+    def __init__(self, params):
+        self.params = params
+
+    def named_parameters(self):
+        return list(self.params.items())
+
+
+class GradientHelperTests(ServerTestCase):
+    def test_helper_logs_tracker_gradient_stats(self):
+        from tracker_grads import GradientStats, tensor_stats
+
+        c = self.client
+        rid = c.create_run(c.create_experiment("grads")).info.run_id
+        rng = random.Random(3)
+        # A vanishing pattern: each layer's gradients 1000x smaller than the next one's.
+        names = [f"layers.{i}.weight" for i in range(4)]
+        model = FakeModule({n: FakeParam([rng.gauss(0, 1) for _ in range(50)], []) for n in names})
+        stats = GradientStats(model, every=2, client=c, run_id=rid)
+        expected = {}
+        for step in range(6):
+            for i, n in enumerate(names):
+                p = model.params[n]
+                p.grad = [rng.gauss(0, 1) * 10.0 ** (3 * (i - 3)) if j % 5 else 0.0 for j in range(50)]
+                if step % 2 == 0:
+                    expected[(n, step)] = tensor_stats(p.grad)
+            stats.log(step)
+            for n in names:
+                model.params[n].data = [w - 0.1 * g for w, g in zip(model.params[n].data, model.params[n].grad)]
+            stats.after_step(step)
+        report = json.loads(tracker("grads", "--db", self.server.db, rid[:8], "--format", "json").stdout)
+        text = json.dumps(report)
+        for n in names:
+            self.assertIn(n, text)
+        stored = tracker("grads", "--db", self.server.db, rid[:8]).stdout
+        self.assertIn("VANISHING", stored)
+        # The values are the helper's, bit-exact, in grad_stats (the report's l2 matrix), not metric series.
+        for i, n in enumerate(names):
+            self.assertEqual([bits(v) for v in report["l2"][i]], [bits(expected[(n, s)]["l2"]) for s in (0, 2, 4)])
+        self.assertEqual(c.get_metric_history(rid, "grad/layers.0.weight/l2"), [])
+        self.assertEqual(expected[("layers.0.weight", 0)]["zero_frac"], 10 / 50)
+
+
 def client_process(url, name, batches, per_batch, log_path, retries):
     """The command of one logging client (a separate Python process)."""
     code = f"""

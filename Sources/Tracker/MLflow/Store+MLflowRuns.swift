@@ -164,8 +164,14 @@ extension Store {
                 }
             }
             if !metrics.isEmpty {
-                let points = metrics.map { MetricPoint(key: $0.key, step: Int($0.step), epoch: nil, value: $0.value, wallTime: Double($0.timestamp) / 1000) }
-                try RecordWriter(db: db).writeMetrics(points, runSeq: seq)
+                let writer = RecordWriter(db: db)
+                var series: [MetricPoint] = [], gradients: [(tensor: String, column: String, metric: MLflowMetric)] = []
+                for m in metrics {
+                    if let g = Store.gradientKey(m.key) { gradients.append((g.tensor, g.column, m)); continue }
+                    series.append(MetricPoint(key: m.key, step: Int(m.step), epoch: nil, value: m.value, wallTime: Double(m.timestamp) / 1000))
+                }
+                try writer.writeMetrics(series, runSeq: seq)
+                try writeGradientMetrics(gradients, seq: seq, writer: writer)
             }
             if !tags.isEmpty {
                 try writeTags(tags, seq: seq)
