@@ -162,3 +162,40 @@ struct MLflowStoreTests {
         #expect(throws: MLflowError.self) { _ = try s.mlflowExperiment(id: "99999999999999999999") }
     }
 }
+
+@Suite("Gradient statistics from MLflow clients")
+struct MLflowGradientTests {
+    @Test("grad/TENSOR/STAT metrics land in grad_stats (the gradient report reads them), other keys stay metric series")
+    func gradientKeys() throws {
+        let plain = try #require(Store.gradientKey("grad/layers.0.weight/l2"))
+        #expect(plain.tensor == "layers.0.weight" && plain.column == "l2")
+        let slashed = try #require(Store.gradientKey("grad/a/b/max_abs"))
+        #expect(slashed.tensor == "a/b" && slashed.column == "max_abs")
+        for other in ["grad/x/other", "grad//l2", "gradx/l2", "loss", "grad/l2"] { #expect(Store.gradientKey(other) == nil, "\(other)") }
+        // Generated keys from the pieces of the convention never crash the split.
+        var g = SplitMix64(state: 5)
+        let pieces = ["grad", "/", "l2", "std", ".", "x", "é", ""]
+        for _ in 0..<500 {
+            let key = (0..<Int(g.next() % 8)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
+            if let k = Store.gradientKey(key) { #expect(!k.tensor.isEmpty && key == "grad/\(k.tensor)/\(k.column)") }
+        }
+        let tmp = TempDir()
+        let s = try Store(path: tmp.path("g.db"), access: .record)
+        let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
+        var metrics: [MLflowMetric] = []
+        for step in 0..<3 {
+            for (i, tensor) in ["l0.weight", "l1.weight"].enumerated() {
+                metrics.append(MLflowMetric(key: "grad/\(tensor)/l2", value: Double(i + 1) * 1e-3 * Double(step + 1), timestamp: 1, step: Int64(step)))
+                metrics.append(MLflowMetric(key: "grad/\(tensor)/zero_frac", value: 0.25, timestamp: 1, step: Int64(step)))
+            }
+        }
+        try s.mlflowLogBatch(id, metrics: metrics + [MLflowMetric(key: "loss", value: 1, timestamp: 1, step: 0)], params: [], tags: [])
+        let report = try s.gradientReport(run: String(id.prefix(8)))
+        #expect(report.tensors == ["l0.weight", "l1.weight"])
+        #expect(report.norms[1] == [2e-3, 4e-3, 6e-3])
+        #expect(try s.mlflowRun(id).metrics.map(\.key) == ["loss"])
+        #expect(throws: MLflowError.self) {
+            try s.mlflowLogBatch(id, metrics: [MLflowMetric(key: "grad/l0.weight/l2", value: 1, timestamp: 1, step: -1)], params: [], tags: [])
+        }
+    }
+}

@@ -15,9 +15,11 @@ extension Store {
 
     /// `grad/layers.0.weight/l2` → (`layers.0.weight`, `l2`); nil for any other key.
     static func gradientKey(_ key: String) -> (tensor: String, column: String)? {
-        guard key.hasPrefix("grad/"), let slash = key.lastIndex(of: "/") else { return nil }
-        let tensor = key[key.index(key.startIndex, offsetBy: 5)..<slash]
-        guard !tensor.isEmpty, let column = gradientColumns[String(key[key.index(after: slash)...])] else { return nil }
+        guard key.hasPrefix("grad/") else { return nil }
+        let rest = key.dropFirst(5)
+        guard let slash = rest.lastIndex(of: "/") else { return nil }
+        let tensor = rest[..<slash]
+        guard !tensor.isEmpty, let column = gradientColumns[String(rest[rest.index(after: slash)...])] else { return nil }
         return (String(tensor), column)
     }
 
