@@ -535,6 +535,8 @@ log.write("done\\n")
 
 def read_log(path):
     run, acked, done = None, [], False
+    if not os.path.exists(path):
+        return run, acked, done  # the client has not created its run yet
     with open(path) as f:
         for line in f:
             parts = line.split()
@@ -586,8 +588,9 @@ class ConcurrencyTests(unittest.TestCase):
             # Kill once some batches are acknowledged and before everything is.
             deadline = time.time() + 60
             while time.time() < deadline:
-                acked = [len(read_log(os.path.join(d, f"{i}.log"))[1]) if os.path.exists(os.path.join(d, f"{i}.log")) else 0 for i in range(4)]
-                if sum(acked) >= 20:
+                logs = [read_log(os.path.join(d, f"{i}.log")) for i in range(4)]
+                # Every client has a run and, together, some batches are acknowledged.
+                if all(run for run, _, _ in logs) and sum(len(a) for _, a, _ in logs) >= 20:
                     break
                 time.sleep(0.02)
             server.kill9()
