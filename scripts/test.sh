@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The test command: installs missing system packages, then builds and runs every test.
+# The test command: installs missing system packages, then builds and runs every test:
+# the Swift suites, then `tracker server` against the stock MLflow client (tests/mlflow/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build "$@"
+./scripts/python-env.sh
+# Exits non-zero on a failure and when no test ran.
+TRACKER_BIN="$(swift build --show-bin-path)/tracker" .venv-test/bin/python tests/mlflow/test_server.py

@@ -12,13 +12,18 @@ public struct UIApp: Sendable {
     /// Downsampled series and gradient reports kept between requests.
     let cache = RunDataCache()
 
-    public init(databasePath: String) {
+    /// Answers requests before the UI does (`tracker server`'s MLflow API); nil passes on.
+    let mount: (@Sendable (UIRequest) -> UIResponse?)?
+
+    public init(databasePath: String, mount: (@Sendable (UIRequest) -> UIResponse?)? = nil) {
         self.databasePath = databasePath
+        self.mount = mount
     }
 
     /// Answers one request. Only GET and HEAD are routed today; routes taking a body
     /// (`request.body`, bounded by the server) go beside them, by method.
     public func respond(_ request: UIRequest) -> UIResponse {
+        if let mount, let answer = mount(request) { return answer }
         guard request.method == "GET" || request.method == "HEAD" else {
             var refusal = UIResponse.text("the tracker UI is read-only: only GET and HEAD are answered", status: 405)
             refusal.headers.append(("Allow", "GET, HEAD"))

@@ -11,6 +11,8 @@ public struct UIRequest: Sendable, Equatable {
     public var query: [String: [String]]
     /// The request body (empty for GET).
     public var body: [UInt8]
+    /// Header values by lower-cased name (the last one when repeated); set by the server.
+    public var headers: [String: String] = [:]
 
     public init(segments: [String], query: [String: [String]] = [:], method: String = "GET", body: [UInt8] = []) {
         self.method = method

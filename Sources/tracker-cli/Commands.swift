@@ -22,6 +22,8 @@ let commands: [any ParsableCommand.Type] = [
     ReportCommand.self,
     HistCommand.self,
     UICommand.self,
+    ServerCommand.self,
+    CheckCommand.self,
     MigrateCommand.self,
     DebugWrite.self,
 ]

@@ -13,8 +13,10 @@ struct Rerun: ParsableCommand {
     @Flag(help: "Exit non-zero when the re-run diverges.") var verify = false
 
     func run() throws {
+        let opened = try store.openExisting()
+        if let why = try opened.resolveRun(runID).notTrainedByTracker(verb: "re-run") { throw ValidationError(why) }
         let trap = SignalTrap()
-        let (outcome, report) = try ExperimentRunner(store: try store.openExisting(), progress: ProgressPrinter(), interrupt: trap.flag).rerun(runID)
+        let (outcome, report) = try ExperimentRunner(store: opened, progress: ProgressPrinter(), interrupt: trap.flag).rerun(runID)
         if let code = trap.exitCode { throw ExitCode(code) }
         Console.out(report.summary)
         if outcome.status != .finished { throw ExitCode(1) }

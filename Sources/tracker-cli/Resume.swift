@@ -17,8 +17,10 @@ struct Resume: ParsableCommand {
     @Argument(help: "The run id (any unique prefix).") var runID: String
 
     func run() throws {
+        let opened = try store.openExisting()
+        if let why = try opened.resolveRun(runID).notTrainedByTracker(verb: "resume") { throw ValidationError(why) }
         let trap = SignalTrap()
-        let outcome = try ExperimentRunner(store: try store.openExisting(), progress: ProgressPrinter(), interrupt: trap.flag).resume(runID)
+        let outcome = try ExperimentRunner(store: opened, progress: ProgressPrinter(), interrupt: trap.flag).resume(runID)
         if let code = trap.exitCode { throw ExitCode(code) }
         if outcome.status != .finished { throw ExitCode(1) }
     }

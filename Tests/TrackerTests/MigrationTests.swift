@@ -141,12 +141,12 @@ struct MigrationTests {
         let path = tmp.path("t.db")
         let db = try Connection(path: path, mode: .readWrite)
         try Migrator.migrate(db, migrations: [MigrationTests.parentAndChildren])
-        // Version 3: version 2 is one readers can do without.
-        let later = Migration(version: 3, name: "needed", sql: "CREATE TABLE needed (x);")
-        #expect(throws: TrackerError.needsMigration(path: path, version: 3, name: "needed")) {
+        // Version 4: versions 2 and 3 are ones readers can do without.
+        let later = Migration(version: 4, name: "needed", sql: "CREATE TABLE needed (x);")
+        #expect(throws: TrackerError.needsMigration(path: path, version: 4, name: "needed")) {
             try Migrator.verify(db, migrations: [MigrationTests.parentAndChildren, later])
         }
-        let message = TrackerError.needsMigration(path: path, version: 3, name: "needed").errorDescription ?? ""
+        let message = TrackerError.needsMigration(path: path, version: 4, name: "needed").errorDescription ?? ""
         #expect(message.contains("tracker migrate"))
     }
 }

@@ -6,6 +6,8 @@ public enum RunStatus: String, Sendable, Codable, CaseIterable {
 /// How a run came to be.
 public enum RunOrigin: String, Sendable, Codable, CaseIterable {
     case new, sweep, rerun, resume
+    /// Logged by an MLflow client through `tracker server`, not trained by tracker.
+    case mlflowClient = "mlflow-client"
 }
 
 /// A typed hyperparameter value. Params are immutable once logged.

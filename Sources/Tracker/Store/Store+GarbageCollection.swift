@@ -33,13 +33,13 @@ extension Store {
                 .filter { try Store.liveLease(db: db, seq: $0, now: now) == nil }
             for seq in seqs {
                 let s: SQLValue = .integer(seq)
-                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints"] {
+                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints", "artifacts"] {
                     try db.run("DELETE FROM \(table) WHERE run_seq = ?", [s])
                 }
                 try db.run("UPDATE runs SET parent_seq = NULL WHERE parent_seq = ?", [s])
                 try db.run("DELETE FROM runs WHERE seq = ?", [s])
             }
-            try db.run("DELETE FROM blobs WHERE sha256 NOT IN (SELECT blob_sha256 FROM checkpoints)")
+            try db.run("DELETE FROM blobs WHERE sha256 NOT IN (SELECT blob_sha256 FROM checkpoints) AND sha256 NOT IN (SELECT blob_sha256 FROM artifacts)")
             let blobs = db.changes
             return (seqs.count, blobs)
         }

@@ -39,6 +39,9 @@ public enum Liveness {
 
     public static var pid: Int { Int(getpid()) }
 
+    /// The `runs.host` of runs logged by MLflow clients (never a real host name: it has a space).
+    public static let remoteClientHost = "mlflow client"
+
     /// This process as a holder, with a heartbeat of `now`.
     public static func current(now: Double = Date().timeIntervalSince1970) -> ProcessHolder {
         ProcessHolder(pid: pid, host: hostName, heartbeat: now)
@@ -56,6 +59,9 @@ public enum Liveness {
     /// be checked here. A live pid on this host with a fresh heartbeat is never gone; a holder
     /// on another host is gone only by its heartbeat.
     public static func isProvablyDead(_ holder: ProcessHolder, now: Double = Date().timeIntervalSince1970) -> Bool {
+        // A run an MLflow client logs through `tracker server` has no process here to
+        // check: as in MLflow, it stays running until the client ends it.
+        if holder.host == remoteClientHost { return false }
         if let heartbeat = holder.heartbeat, heartbeat.isFinite, now - heartbeat > staleAfter { return true }
         if let host = holder.host, host == hostName, let pid = holder.pid { return !processExists(pid) }
         return holder.heartbeat == nil

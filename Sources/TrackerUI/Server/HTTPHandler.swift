@@ -60,7 +60,9 @@ final class HTTPHandler: ChannelInboundHandler {
             guard let h = head else { return }
             head = nil
             context.triggerUserOutboundEvent(ConnectionEvent.requestReceived, promise: nil)
-            let request = UIRequest(target: h.uri, method: h.method.rawValue, body: body)
+            var parsed = UIRequest(target: h.uri, method: h.method.rawValue, body: body)
+            for (name, value) in h.headers { parsed.headers[name.lowercased()] = value }
+            let request = parsed
             body = []
             let keepAlive = h.isKeepAlive
             let app = self.app

@@ -1,0 +1,222 @@
+import Foundation
+
+/// Runs for MLflow clients: create, read, update, delete, restore, and the one logging
+/// primitive (`mlflowLogBatch`) under log-metric, log-parameter and set-tag.
+///
+/// Every write is one `BEGIN IMMEDIATE` transaction, committed before the call returns: an
+/// acknowledged request is in the file (WAL; it survives the process being killed), never
+/// waiting in the recorder's background batches.
+extension Store {
+    /// The `runs.host` of runs logged by MLflow clients: no process of this machine trains
+    /// them, so liveness never reads them as crashed (`Liveness.isProvablyDead`).
+    public static let mlflowClientHost = Liveness.remoteClientHost
+
+    /// The seq of the run an MLflow client names: its full uuid or its tracker id (exactly;
+    /// prefixes are for people, not for clients).
+    func mlflowRunSeq(_ runID: String, mustBeActive: Bool = false) throws -> Int64 {
+        let id = runID.lowercased()
+        guard (id.utf8.count == 32 || id.utf8.count == 8), id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw MLflowError.missing("no run with id '\(runID.prefix(64))' (run ids are 32 hex digits, or tracker's 8)")
+        }
+        let column = id.utf8.count == 32 ? "uuid" : "id"
+        guard let (seq, deleted) = try db.first("SELECT seq, deleted_at IS NOT NULL FROM runs WHERE \(column) = ?", [.text(id)], { ($0.int(0), $0.int(1) != 0) }) else {
+            throw MLflowError.missing("no run with id '\(runID)'")
+        }
+        if mustBeActive && deleted {
+            throw MLflowError.invalid("the run '\(runID)' is deleted; restore it before logging to it (its lifecycle_stage must be active)")
+        }
+        return seq
+    }
+
+    /// Creates a run (status RUNNING, origin `mlflow-client`) in an experiment, with tags.
+    public func mlflowCreateRun(experimentID: String, name: String?, startTime: Int64?, tags: [(String, String)], userID: String?) throws -> MLflowRun {
+        try requireWritable()
+        guard tags.count <= MLflowLimits.tagsPerBatch * 10 else { throw MLflowError.invalid("too many tags on a new run") }
+        for (k, v) in tags { try Store.checkTag(k, v) }
+        let experiment = try experimentSeq(mlflowID: experimentID)
+        if try db.first("SELECT deleted_at IS NOT NULL FROM experiments WHERE id = ?", [.integer(experiment)], { $0.int(0) != 0 }) == true {
+            throw MLflowError.invalid("the experiment '\(experimentID)' is deleted; restore it to create runs in it")
+        }
+        let now = Date().timeIntervalSince1970
+        let start = startTime.map { Double($0) / 1000 } ?? now
+        var allTags = tags
+        if let userID, !userID.isEmpty, !tags.contains(where: { $0.0 == "mlflow.user" }) { allTags.append(("mlflow.user", userID)) }
+        let given = name ?? tags.last(where: { $0.0 == "mlflow.runName" })?.1
+        if let given { try Store.checkTag("mlflow.runName", given) }
+        let config = JSONValue.object([:])
+        var attempt = 0
+        while true {
+            let uuid = Store.randomUUIDHex()
+            let shortID = String(uuid.prefix(8))
+            let runName = given.flatMap { $0.isEmpty ? nil : $0 } ?? "mlflow-\(shortID)"
+            do {
+                let seq: Int64 = try db.transaction(.immediate) {
+                    try db.run("""
+                        INSERT INTO runs (id, uuid, experiment_id, name, status, created_at, started_at, seed, config, config_hash,
+                                          environment, origin, pid, host, heartbeat_at)
+                        VALUES (?, ?, ?, ?, 'running', ?, ?, 0, ?, ?, ?, ?, NULL, ?, ?)
+                        """,
+                        [.text(shortID), .text(uuid), .integer(experiment), .text(runName), .real(now), .real(start),
+                         .text(config.canonical), .text(config.canonicalHash), .text(JSONValue.object(["client": .string("mlflow")]).canonical),
+                         .text(RunOrigin.mlflowClient.rawValue), .text(Store.mlflowClientHost), .real(now)])
+                    let seq = db.lastInsertRowID
+                    try writeTags(allTags.filter { $0.0 != "mlflow.runName" } + [("mlflow.runName", runName)], seq: seq)
+                    return seq
+                }
+                return try mlflowRun(seq: seq)
+            } catch let e as SQLiteError where e.isConstraint && attempt < 8 {
+                attempt += 1  // short-id collision: draw another id
+            }
+        }
+    }
+
+    /// The run `runID` (deleted ones too), with its params, tags and latest metrics.
+    public func mlflowRun(_ runID: String) throws -> MLflowRun {
+        try mlflowRun(seq: try mlflowRunSeq(runID))
+    }
+
+    func mlflowRun(seq: Int64) throws -> MLflowRun {
+        guard let row = try db.first("""
+            SELECT r.id, r.uuid, r.experiment_id, e.name, r.name, \(Liveness.statusSQL()), r.started_at, \(Liveness.endedAtSQL()), r.deleted_at IS NOT NULL
+            FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.seq = ?
+            """, [.integer(seq)], { row in
+                (id: row.text(0), uuid: row.text(1), experiment: mlflowExperimentID(id: row.int(2), name: row.text(3)), name: row.text(4),
+                 status: RunStatus(rawValue: row.text(5)) ?? .failed, start: row.optionalDouble(6), end: row.optionalDouble(7), deleted: row.int(8) != 0)
+            }) else { throw MLflowError.missing("no run with seq \(seq)") }
+        let params = try db.query("SELECT key, value_text FROM params WHERE run_seq = ? ORDER BY key", [.integer(seq)]) { (key: $0.text(0), value: $0.text(1)) }
+        let tags = try db.query("SELECT key, value FROM tags WHERE run_seq = ? ORDER BY key", [.integer(seq)]) { (key: $0.text(0), value: $0.text(1)) }
+        let metrics = try db.query("""
+            SELECT k.name, m.value, m.wall_time, l.last_step FROM latest_metrics l JOIN keys k ON k.id = l.key_id
+            JOIN metrics m ON m.run_seq = l.run_seq AND m.key_id = l.key_id AND m.step = l.last_step
+            WHERE l.run_seq = ? ORDER BY k.name
+            """, [.integer(seq)]) { MLflowMetric(key: $0.text(0), value: $0.optionalDouble(1) ?? .nan, timestamp: $0.double(2).mlflowMilliseconds ?? 0, step: $0.int(3)) }
+        return MLflowRun(runID: row.uuid, trackerID: row.id, experimentID: row.experiment, name: row.name, status: MLflowStatus.mlflow(row.status),
+                         startTime: row.start?.mlflowMilliseconds, endTime: row.status == .running ? nil : row.end?.mlflowMilliseconds,
+                         lifecycleStage: row.deleted ? "deleted" : "active", userID: tags.first { $0.key == "mlflow.user" }?.value ?? "",
+                         params: params, tags: tags, metrics: metrics)
+    }
+
+    /// Sets a run's status (a terminal one records `endTime`, now when not given) and/or name.
+    public func mlflowUpdateRun(_ runID: String, status: String?, endTime: Int64?, name: String?) throws -> MLflowRun {
+        try requireWritable()
+        let seq = try mlflowRunSeq(runID)
+        let newStatus = try status.map { try MLflowStatus.tracker($0) }
+        try db.transaction(.immediate) {
+            if let newStatus {
+                let ended: SQLValue = newStatus == .running ? .null : .real(endTime.map { Double($0) / 1000 } ?? Date().timeIntervalSince1970)
+                try db.run("UPDATE runs SET status = ?, ended_at = ? WHERE seq = ?", [.text(newStatus.rawValue), ended, .integer(seq)])
+            }
+            if let name, !name.isEmpty {
+                try Store.checkTag("mlflow.runName", name)
+                try db.run("UPDATE runs SET name = ? WHERE seq = ?", [.text(name), .integer(seq)])
+                try writeTags([("mlflow.runName", name)], seq: seq)
+            }
+        }
+        return try mlflowRun(seq: seq)
+    }
+
+    /// Soft-deletes (`deleted`) or restores a run, as MLflow's delete-run and restore-run.
+    public func mlflowSetRunDeleted(_ runID: String, _ deleted: Bool) throws {
+        try requireWritable()
+        let seq = try mlflowRunSeq(runID)
+        try db.transaction(.immediate) {
+            try db.run("UPDATE runs SET deleted_at = ? WHERE seq = ?", [deleted ? .real(Date().timeIntervalSince1970) : .null, .integer(seq)])
+        }
+    }
+
+    /// Logs metrics, params and tags to a run in one transaction (MLflow's log-batch):
+    /// at most 1000 metrics, 100 params and 100 tags; params are immutable (the same value
+    /// again is accepted, another value refused, and then nothing of the batch is written).
+    /// A point at a step the series already has replaces it (tracker keeps one value a step).
+    public func mlflowLogBatch(_ runID: String, metrics: [MLflowMetric], params: [(String, String)], tags: [(String, String)]) throws {
+        try requireWritable()
+        guard metrics.count <= MLflowLimits.metricsPerBatch else {
+            throw MLflowError.invalid("a batch may hold at most \(MLflowLimits.metricsPerBatch) metrics; this one has \(metrics.count)")
+        }
+        guard params.count <= MLflowLimits.paramsPerBatch else {
+            throw MLflowError.invalid("a batch may hold at most \(MLflowLimits.paramsPerBatch) params; this one has \(params.count)")
+        }
+        guard tags.count <= MLflowLimits.tagsPerBatch else {
+            throw MLflowError.invalid("a batch may hold at most \(MLflowLimits.tagsPerBatch) tags; this one has \(tags.count)")
+        }
+        for m in metrics {
+            guard !m.key.isEmpty, m.key.utf8.count <= MLflowLimits.keyLength else { throw MLflowError.invalid("a metric key must be 1 to \(MLflowLimits.keyLength) bytes") }
+            guard m.step >= Int64(Int.min) && m.step <= Int64(Int.max) else { throw MLflowError.invalid("metric step out of range") }
+        }
+        var seen: [String: String] = [:]
+        for (k, v) in params {
+            guard !k.isEmpty, k.utf8.count <= MLflowLimits.keyLength else { throw MLflowError.invalid("a param key must be 1 to \(MLflowLimits.keyLength) bytes") }
+            guard v.utf8.count <= MLflowLimits.paramValueLength else {
+                throw MLflowError.invalid("the value of param '\(k)' is longer than \(MLflowLimits.paramValueLength) bytes")
+            }
+            if let other = seen.updateValue(v, forKey: k), other != v {
+                throw MLflowError.invalid("param '\(k)' is given twice in one batch with different values ('\(other.prefix(100))', '\(v.prefix(100))')")
+            }
+        }
+        for (k, v) in tags { try Store.checkTag(k, v) }
+        let seq = try mlflowRunSeq(runID, mustBeActive: true)
+        try db.transaction(.immediate) {
+            if !params.isEmpty {
+                do {
+                    try insertParams(params.map { ($0.0, Store.mlflowParamValue($0.1)) }, runSeq: seq)
+                } catch let TrackerError.invalidArgument(message) {
+                    throw MLflowError.invalid(message)
+                }
+            }
+            if !metrics.isEmpty {
+                let writer = RecordWriter(db: db)
+                var series: [MetricPoint] = [], gradients: [(tensor: String, column: String, metric: MLflowMetric)] = []
+                for m in metrics {
+                    if let g = Store.gradientKey(m.key) { gradients.append((g.tensor, g.column, m)); continue }
+                    series.append(MetricPoint(key: m.key, step: Int(m.step), epoch: nil, value: m.value, wallTime: Double(m.timestamp) / 1000))
+                }
+                try writer.writeMetrics(series, runSeq: seq)
+                try writeGradientMetrics(gradients, seq: seq, writer: writer)
+            }
+            if !tags.isEmpty {
+                try writeTags(tags, seq: seq)
+                if let name = tags.last(where: { $0.0 == "mlflow.runName" })?.1, !name.isEmpty {
+                    try db.run("UPDATE runs SET name = ? WHERE seq = ?", [.text(name), .integer(seq)])
+                }
+            }
+        }
+    }
+
+    /// Removes a tag from a run; a tag the run does not have is RESOURCE_DOES_NOT_EXIST.
+    public func mlflowDeleteTag(_ runID: String, key: String) throws {
+        try requireWritable()
+        let seq = try mlflowRunSeq(runID, mustBeActive: true)
+        try db.transaction(.immediate) {
+            try db.run("DELETE FROM tags WHERE run_seq = ? AND key = ?", [.integer(seq), .text(key)])
+            if db.changes == 0 { throw MLflowError.missing("the run '\(runID)' has no tag '\(key.prefix(250))'") }
+        }
+    }
+
+    /// One page of a metric's points in step order: from `offset`, at most `limit`, and the
+    /// offset of the next page (nil on the last).
+    public func mlflowMetricHistory(_ runID: String, key: String, limit: Int, offset: Int) throws -> (points: [MLflowMetric], next: Int?) {
+        let seq = try mlflowRunSeq(runID)
+        let rows = try db.query("""
+            SELECT m.step, m.value, m.wall_time FROM metrics m WHERE m.run_seq = ? AND m.key_id = (SELECT id FROM keys WHERE name = ?)
+            ORDER BY m.step LIMIT ? OFFSET ?
+            """, [.integer(seq), .text(key), .int(limit + 1), .int(offset)]) {
+            MLflowMetric(key: key, value: $0.optionalDouble(1) ?? .nan, timestamp: $0.double(2).mlflowMilliseconds ?? 0, step: $0.int(0))
+        }
+        return (Array(rows.prefix(limit)), rows.count > limit ? offset + limit : nil)
+    }
+
+    private func writeTags(_ tags: [(String, String)], seq: Int64) throws {
+        let stmt = try db.cached("INSERT INTO tags (run_seq, key, value) VALUES (?, ?, ?) ON CONFLICT (run_seq, key) DO UPDATE SET value = excluded.value")
+        for (k, v) in tags { try stmt.run([.integer(seq), .text(k), .text(v)]) }
+    }
+
+    /// A param as MLflow sends it (text), typed when its text is the canonical form of a
+    /// number or boolean (so `params.lr > 0.001` compares numbers), text otherwise. The text
+    /// reads back unchanged either way.
+    static func mlflowParamValue(_ s: String) -> ParamValue {
+        if let i = Int64(s), String(i) == s { return .int(i) }
+        if let d = Double(s), d.isFinite, ParamValue.real(d).description == s { return .real(d) }
+        if s == "true" || s == "false" { return .bool(s == "true") }
+        return .text(s)
+    }
+}
