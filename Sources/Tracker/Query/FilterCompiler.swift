@@ -224,19 +224,7 @@ private struct Builder {
     // MARK: attributes: columns of the run
 
     private mutating func attribute(_ a: RunAttribute, _ c: FilterComparison) {
-        let column = switch a {
-        case .id: "r.id"
-        case .name: "r.name"
-        case .status: Liveness.statusSQL()  // derived: a dead `running` run reads as crashed
-        case .experiment: "e.name"
-        case .origin: "r.origin"
-        case .parent: "(SELECT p.id FROM runs p WHERE p.seq = r.parent_seq)"
-        case .configHash: "r.config_hash"
-        case .seed: "r.seed"
-        case .start: "r.started_at"
-        case .end: "r.ended_at"
-        case .duration: "(coalesce(r.ended_at, r.heartbeat_at) - r.started_at)"
-        }
+        let column = a.column
         if c.op.isPattern { pattern(column, c); return }
         if a.isNumeric {
             switch c.op {

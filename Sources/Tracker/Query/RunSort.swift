@@ -39,20 +39,7 @@ public struct RunSort: Sendable, Equatable {
         case .tag(let key):
             return ("(SELECT value FROM tags WHERE run_seq = r.seq AND key = ?) \(dir) NULLS LAST", [.text(key)])
         case .attribute(let a):
-            let column = switch a {
-            case .id: "r.id"
-            case .name: "r.name"
-            case .status: Liveness.statusSQL()
-            case .experiment: "e.name"
-            case .origin: "r.origin"
-            case .parent: "r.parent_seq"
-            case .configHash: "r.config_hash"
-            case .seed: "r.seed"
-            case .start: "r.started_at"
-            case .end: "r.ended_at"
-            case .duration: "(coalesce(r.ended_at, r.heartbeat_at) - r.started_at)"
-            }
-            return ("\(column) \(dir) NULLS LAST", [])
+            return ("\(a.column) \(dir) NULLS LAST", [])
         }
     }
 }

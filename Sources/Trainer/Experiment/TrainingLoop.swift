@@ -12,7 +12,7 @@ import Tracker
 /// and BN statistics, histograms, and the alert for a non-finite loss).
 final class TrainingLoop {
     /// Metrics that measure time, not training; excluded from bit-identity comparisons.
-    static let timingMetrics: Set<String> = ["samples_per_s", "epoch_seconds"]
+    static let timingMetrics: Set<String> = MetricSummary.timingKeys
 
     let planned: PlannedRun
     var config: ExperimentConfig { planned.config }
