@@ -1,5 +1,6 @@
 import Foundation
 import TrackerUI
+import Tracker
 
 /// Servers over the UI fixture's store with short timers (1 s request deadline, 1 s idle
 /// timeout), so the hostile-input tests see deadlines fire within a few seconds.
@@ -41,15 +42,9 @@ actor HostileServer {
 
 /// A seeded generator (SplitMix64): the hostile inputs are random but the same every run.
 struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var rng: SplitMix64
+    init(seed: UInt64) { rng = SplitMix64(state: seed) }
+    mutating func next() -> UInt64 { rng.next() }
 }
 
 /// Time a normal request takes on a fresh connection.

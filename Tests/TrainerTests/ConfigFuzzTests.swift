@@ -5,15 +5,11 @@ import Tracker
 
 /// A seeded generator (SplitMix64) of hostile config text.
 struct ConfigGenerator {
-    var state: UInt64
+    var rng: SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(state: UInt64) { rng = SplitMix64(state: state) }
+
+    mutating func next() -> UInt64 { rng.next() }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
     mutating func pick<T>(_ options: [T]) -> T { options[int(0...(options.count - 1))] }
