@@ -110,10 +110,10 @@ struct RunsPage {
         return Array((first + all.filter { !first.contains($0) }).prefix(maxMetricColumns))
     }
 
-    /// A filter mistake with a caret under its column.
+    /// A filter mistake with a caret under its column: the CLI's caret lines (a long filter
+    /// shows a window around the column, not its whole text).
     static func describe(_ error: FilterError) -> String {
-        let caret = String(repeating: " ", count: max(0, error.column - 1)) + "^"
-        return "filter error: \(error.message)\n  \(error.filter)\n  \(caret)"
+        "filter error: \(error.message)\n\(error.caretLines)"
     }
 
     private func query(filter: String?, experiment: String?, sort: String?, limit: Int?) -> String {

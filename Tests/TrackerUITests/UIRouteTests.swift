@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Tracker
-import TrackerUI
+@testable import TrackerUI
 
 /// Every page and API route over real HTTP, against a store made by real training runs.
 @Suite("Web UI over HTTP")
@@ -170,5 +170,18 @@ struct UIRouteTests {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}
+
+@Suite("Filter mistakes on the runs page")
+struct UIFilterCaretTests {
+    @Test("the page shows the CLI's caret lines: a window around the column of a 20,000-byte filter, not all of it")
+    func caretWindow() throws {
+        let long = String(repeating: "params.a = 1 and ", count: 1_000) + "params.b >"
+        let error = try #require(throws: FilterError.self) { try FilterParser.parse(long) }
+        let text = RunsPage.describe(error)
+        #expect(text.hasPrefix("filter error: "))
+        #expect(text.hasSuffix(error.caretLines))
+        #expect(text.utf8.count < 1_000, "\(text.utf8.count) bytes")
     }
 }
