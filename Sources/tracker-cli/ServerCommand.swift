@@ -26,17 +26,13 @@ struct ServerCommand: ParsableCommand {
             help: ArgumentHelp("Host names (or IP addresses) clients may use besides the loopback names, comma-separated or repeated.", valueName: "names"))
     var allowRemote: [String] = []
 
-    var remoteNames: [String] {
-        allowRemote.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-    }
+    var remoteNames: [String] { ListenOptions.names(allowRemote) }
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        do { _ = try HostPolicy(allowing: remoteNames) } catch { throw ValidationError("--allow-remote: \(error)") }
-        if !UIServer.isLoopback(host) {
-            if tokenFile == nil { throw ValidationError("--host \(host) is not a loopback address: give --token-file FILE (lines 'read TOKEN' / 'write TOKEN') so only clients with a token can read or write") }
-            if remoteNames.isEmpty { throw ValidationError("--host \(host) is not a loopback address; add --allow-remote NAMES (the host names clients use)") }
+        if !UIServer.isLoopback(host) && tokenFile == nil {
+            throw ValidationError("--host \(host) is not a loopback address: give --token-file FILE (lines 'read TOKEN' / 'write TOKEN') so only clients with a token can read or write")
         }
+        try ListenOptions.validate(port: port, host: host, remoteNames: remoteNames)
     }
 
     func run() throws {

@@ -24,17 +24,10 @@ struct UICommand: ParsableCommand {
                                valueName: "names"))
     var allowRemote: [String] = []
 
-    /// The names given to --allow-remote, split at commas.
-    var remoteNames: [String] {
-        allowRemote.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-    }
+    var remoteNames: [String] { ListenOptions.names(allowRemote) }
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        do { _ = try HostPolicy(allowing: remoteNames) } catch { throw ValidationError("--allow-remote: \(error)") }
-        if !UIServer.isLoopback(host) && remoteNames.isEmpty {
-            throw ValidationError("--host \(host) is not a loopback address; add --allow-remote NAMES (the host names clients use) to serve the store to the network")
-        }
+        try ListenOptions.validate(port: port, host: host, remoteNames: remoteNames)
     }
 
     func run() throws {

@@ -63,13 +63,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
         case .closing:
             return  // the last response is out; what follows is dropped
         case .idle:
-            phase = .head
-            headBytes = 0
-            registry.update(context.channel, .receiving)
-            schedule(context, after: TimeAmount(limits.requestDeadline)) { guardHandler, context in
-                guardHandler.refuse(context, status: "408 Request Timeout",
-                                    "the request did not arrive within \(UIServer.seconds(guardHandler.limits.requestDeadline)) s")
-            }
+            startRequest(context)
         case .busy:
             bytesWhileBusy = true
         case .head, .body:
@@ -115,7 +109,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
         case (.responseComplete, _):
             if bytesWhileBusy {
                 // Part of the next request is already here: its deadline starts now.
-                channelReadStarted(context)
+                startRequest(context)
             } else {
                 becomeIdle(context)
             }
@@ -124,8 +118,9 @@ final class ConnectionGuard: ChannelDuplexHandler {
         }
     }
 
-    /// Starts the request deadline for bytes that arrived while the previous request was answered.
-    private func channelReadStarted(_ context: ChannelHandlerContext) {
+    /// A request's first bytes arrived (on an idle connection, or while the previous request was
+    /// answered): its one total deadline starts now.
+    private func startRequest(_ context: ChannelHandlerContext) {
         phase = .head
         headBytes = 0
         registry.update(context.channel, .receiving)
