@@ -56,7 +56,7 @@ extension RecordWriter {
     /// The lease columns of the run, or nil when its row is gone.
     func lease(runSeq: Int64) throws -> RunLease? {
         try db.first("SELECT pid, host, heartbeat_at FROM runs WHERE seq = ?", [.integer(runSeq)]) {
-            RunLease(pid: $0.optionalInt(0).map { Int($0) }, host: $0.optionalText(1), heartbeatAt: $0.optionalDouble(2))
+            RunLease(pid: $0.optionalInt(0).map { Int($0) }, host: $0.optionalText(1), heartbeat: $0.optionalDouble(2))
         }
     }
 

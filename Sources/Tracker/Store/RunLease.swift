@@ -1,29 +1,18 @@
 import Foundation
 
-/// Who trains a run: the process (pid on host) that holds its lease and its last heartbeat.
+/// Who trains a run: the process (pid on host) that holds its lease and its last heartbeat —
+/// a `ProcessHolder`, judged by the same liveness rule as every reader's derived status.
 ///
 /// The lease lives in the run's own row (`runs.pid`, `host`, `heartbeat_at`, with
 /// `status = 'running'`). A recorder renews it every heartbeat and checks it in every
 /// checkpoint transaction; `tracker resume` takes it over only from a holder that is
 /// provably gone (same host and its pid no longer exists, or its heartbeat expired).
-public struct RunLease: Sendable, Equatable {
-    public var pid: Int?
-    public var host: String?
-    public var heartbeatAt: Double?
+public typealias RunLease = ProcessHolder
 
-    public init(pid: Int?, host: String?, heartbeatAt: Double?) {
-        self.pid = pid; self.host = host; self.heartbeatAt = heartbeatAt
-    }
-
-    /// This process.
-    static func current(now: Double) -> RunLease { RunLease(pid: Liveness.pid, host: Liveness.hostName, heartbeatAt: now) }
-
-    /// The holder in the form the liveness rule reads.
-    public var holder: ProcessHolder { ProcessHolder(pid: pid, host: host, heartbeat: heartbeatAt) }
-
+extension ProcessHolder {
     /// Whether the holder is provably gone (the one rule: `Liveness.isProvablyDead`).
     public func isGone(now: Double = Date().timeIntervalSince1970) -> Bool {
-        Liveness.isProvablyDead(holder, now: now)
+        Liveness.isProvablyDead(self, now: now)
     }
 
     /// Whether this process holds it.
@@ -32,8 +21,8 @@ public struct RunLease: Sendable, Equatable {
     /// `pid 123@host, last heartbeat 3 s ago`.
     public func describe(now: Double = Date().timeIntervalSince1970) -> String {
         let who = "pid \(pid.map(String.init) ?? "?")@\(host ?? "?")"
-        guard let heartbeatAt else { return who + ", no heartbeat" }
-        let ago = max(0, now - heartbeatAt)
+        guard let heartbeat else { return who + ", no heartbeat" }
+        let ago = max(0, now - heartbeat)
         return who + ", last heartbeat " + (ago < 120 ? "\(Int(ago.rounded())) s ago" : "\(Int((ago / 60).rounded())) min ago")
     }
 }

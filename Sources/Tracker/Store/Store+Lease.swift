@@ -10,7 +10,7 @@ extension Store {
     /// The lease of a run whose row says `running`, or nil (any other status, or no row).
     static func runningLease(db: Connection, seq: Int64) throws -> RunLease? {
         try db.first("SELECT pid, host, heartbeat_at FROM runs WHERE seq = ? AND status = 'running'", [.integer(seq)]) {
-            RunLease(pid: $0.optionalInt(0).map { Int($0) }, host: $0.optionalText(1), heartbeatAt: $0.optionalDouble(2))
+            RunLease(pid: $0.optionalInt(0).map { Int($0) }, host: $0.optionalText(1), heartbeat: $0.optionalDouble(2))
         }
     }
 
@@ -34,19 +34,19 @@ extension Store {
         let cut = afterStep ?? -1
         try db.transaction(.immediate) {
             guard let (status, old) = try db.first("SELECT status, pid, host, heartbeat_at FROM runs WHERE seq = ? AND deleted_at IS NULL", [.integer(seq)], {
-                ($0.text(0), RunLease(pid: $0.optionalInt(1).map { Int($0) }, host: $0.optionalText(2), heartbeatAt: $0.optionalDouble(3)))
+                ($0.text(0), RunLease(pid: $0.optionalInt(1).map { Int($0) }, host: $0.optionalText(2), heartbeat: $0.optionalDouble(3)))
             }) else {
                 throw TrackerError.runNotFound(run.id, suggestions: [])
             }
             if status == RunStatus.finished.rawValue { throw RunLeaseError.finished(run: run.id) }
             let wasRunning = status == RunStatus.running.rawValue
             if wasRunning && !old.isGone(now: now) { throw RunLeaseError.held(run: run.id, holder: old.describe(now: now)) }
-            let me = RunLease.current(now: now)
+            let me = Liveness.current(now: now)
             try db.run("""
                 UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ?, heartbeat_at = ?
                 WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?
                 """, [.optional(me.pid), .optional(me.host), .real(now), .integer(seq), .text(status),
-                      .optional(old.pid), .optional(old.host), .optional(old.heartbeatAt)])
+                      .optional(old.pid), .optional(old.host), .optional(old.heartbeat)])
             guard db.changes == 1 else { throw RunLeaseError.held(run: run.id, holder: "another process that resumed it just now") }
             let s: SQLValue = .integer(seq), after: SQLValue = .int(cut)
             for table in ["metrics", "grad_stats", "layer_stats", "bn_stats", "histograms", "events", "checkpoints"] {
