@@ -193,7 +193,15 @@ struct MLflowGradientTests {
         let report = try s.gradientReport(run: String(id.prefix(8)))
         #expect(report.tensors == ["l0.weight", "l1.weight"])
         #expect(report.norms[1] == [2e-3, 4e-3, 6e-3])
-        #expect(try s.mlflowRun(id).metrics.map(\.key) == ["loss"])
+        // Besides the client's own series, the first/last ratio a tracker run records (l0 over l1: 0.5).
+        #expect(try s.mlflowRun(id).metrics.map(\.key).sorted() == ["grad_ratio_first_last", "loss"])
+        #expect(try s.mlflowMetricHistory(id, key: "grad_ratio_first_last", limit: 10, offset: 0).points.map(\.value) == [0.5, 0.5, 0.5])
+        // Generated `layer/…` keys: split back exactly, or not a layer statistic at all.
+        let layerPieces = ["layer", "/", "dead_fraction", "x", "0", "Á", "", "-"]
+        for _ in 0..<500 {
+            let key = (0..<Int(g.next() % 8)).map { _ in layerPieces[Int(g.next() % UInt64(layerPieces.count))] }.joined()
+            if let k = Store.layerStatKey(key) { #expect(!k.layer.isEmpty && key == "layer/\(k.layer)/\(k.stat)") }
+        }
         #expect(throws: MLflowError.self) {
             try s.mlflowLogBatch(id, metrics: [MLflowMetric(key: "grad/l0.weight/l2", value: 1, timestamp: 1, step: -1)], params: [], tags: [])
         }

@@ -505,6 +505,80 @@ class GradientHelperTests(ServerTestCase):
         self.assertEqual(c.get_metric_history(rid, "grad/layers.0.weight/l2"), [])
         self.assertEqual(expected[("layers.0.weight", 0)]["zero_frac"], 10 / 50)
 
+    def test_helper_statistics_raise_tracker_alerts(self):
+        """Layer statistics and the alerts a tracker run raises, on a run an MLflow client logs."""
+        from mlflow.entities import Metric
+        from tracker_grads import GradientStats, activation_stats
+
+        c = self.client
+        rid = c.create_run(c.create_experiment("alerts")).info.run_id
+        rng = random.Random(11)
+        names = ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight"]
+        model = FakeModule({n: FakeParam([rng.gauss(0, 1) for _ in range(40)], []) for n in names})
+        stats = GradientStats(model, every=1, client=c, run_id=rid)
+        # 30 samples x 10 units: units 0-6 never positive (70% dead), the rest always positive.
+        rows = [[-rng.random() if j < 7 else rng.random() + 0.1 for j in range(10)] for _ in range(30)]
+        for step in range(2):
+            for i, n in enumerate(names):  # first layer's gradients 10^-6 of the last one's: vanishing
+                model.params[n].grad = [rng.gauss(0, 1) * (1e-6 if n.startswith("0.") else 1.0) for _ in range(40)]
+            stats.record_activation("1", "relu", rows)
+            stats.log(step)
+        # Epochs: validation loss rises twice while training loss falls (overfitting, patience 2),
+        # then a NaN training loss.
+        for epoch, (tl, vl) in enumerate([(1.0, 0.9), (0.8, 0.7), (0.6, 0.75), (0.5, 0.8)], start=1):
+            c.log_batch(rid, metrics=[Metric("train_loss", tl, 0, epoch * 10), Metric("val_loss", vl, 0, epoch * 10)])
+        c.log_metric(rid, "train_loss", float("nan"), step=50)
+        c.log_metric(rid, "train_loss", float("nan"), step=60)  # a second NaN: still one alert
+
+        show = tracker_json("show", "--db", self.server.db, rid[:8])
+        events = {e["kind"]: e for e in show["events"]}
+        self.assertEqual(sorted(events), ["dead_relu", "non_finite_loss", "overfitting", "vanishing_gradients"])
+        self.assertEqual([e["kind"] for e in show["events"]].count("vanishing_gradients"), 1)  # once per run
+        self.assertEqual(events["dead_relu"]["message"], "1: 70% of its units were inactive for every sample of the batch at step 0")
+        self.assertRegex(events["vanishing_gradients"]["message"],
+                         r"^first/last layer gradient-norm ratio [0-9.e-]+ at step 0 \(0\.weight [0-9.e-]+ vs 4\.weight [0-9.e-]+\), below 0\.001$")
+        self.assertEqual(events["overfitting"]["message"],
+                         "validation loss has risen for 2 epochs while training loss fell; onset after epoch 2, best epoch 2")
+        self.assertEqual(events["overfitting"]["step"], 40)
+        self.assertEqual(events["non_finite_loss"]["message"], "loss became NaN at step 50")
+        self.assertEqual(events["non_finite_loss"]["level"], "error")
+        # The ratio is a metric series, as on a tracker run; the layer statistics are layer_stats.
+        ratio = c.get_metric_history(rid, "grad_ratio_first_last")
+        self.assertEqual([m.step for m in ratio], [0, 1])
+        self.assertLess(ratio[0].value, 1e-3)
+        out = tempfile.mkdtemp(prefix="tracker-export-")
+        tracker("export", "--db", self.server.db, rid[:8], "--out", out)
+        with open(os.path.join(out, "layer_stats.csv")) as f:
+            layer = {(r["layer"], r["stat"], r["step"]): float(r["value"]) for r in csv.DictReader(f)}
+        want = activation_stats("relu", rows)
+        self.assertEqual(layer[("1", "dead_fraction", "0")], want["dead_fraction"])
+        self.assertEqual(layer[("1", "inactive_fraction", "0")], want["inactive_fraction"])
+        w = model.params["0.weight"].data
+        self.assertAlmostEqual(layer[("0.weight", "weight_norm", "1")], math.sqrt(math.fsum(v * v for v in w)), places=12)
+        self.assertNotIn(("0.bias", "weight_norm", "0"), layer)
+
+    def test_exploding_and_declared_weight_order(self):
+        """A declared weight order (the helper's tag) decides first and last; a huge norm is exploding."""
+        from tracker_grads import GradientStats
+
+        c = self.client
+        rid = c.create_run(c.create_experiment("exploding")).info.run_id
+        # Names that sort the wrong way by name: the tag gives depth order (fc_in first, fc_out last).
+        names = ["fc_out.weight", "fc_in.weight", "norm.weight"]
+        model = FakeModule({n: FakeParam([1.0] * 10, [0.0] * 10) for n in names})
+        stats = GradientStats(model, every=1, client=c, run_id=rid, weights=["fc_in.weight", "fc_out.weight"])
+        model.params["fc_in.weight"].grad = [1e4] * 10   # norm 3.2e4 > 1e3: exploding
+        model.params["fc_out.weight"].grad = [1.0] * 10
+        model.params["norm.weight"].grad = [1e-9] * 10   # would be 'last' by name: not a layer weight
+        stats.log(0)
+        show = tracker_json("show", "--db", self.server.db, rid[:8])
+        kinds = [e["kind"] for e in show["events"]]
+        self.assertEqual(kinds, ["exploding_gradients"])
+        self.assertEqual(show["events"][0]["message"], "fc_in.weight gradient norm 3.16e+04 at step 0, above 1e+03")
+        ratio = c.get_metric_history(rid, "grad_ratio_first_last")
+        self.assertEqual(len(ratio), 1)
+        self.assertAlmostEqual(ratio[0].value, 1e4, places=6)
+
 
 def client_process(url, name, batches, per_batch, log_path, retries):
     """The command of one logging client (a separate Python process)."""

@@ -165,13 +165,21 @@ extension Store {
             }
             if !metrics.isEmpty {
                 let writer = RecordWriter(db: db)
-                var series: [MetricPoint] = [], gradients: [(tensor: String, column: String, metric: MLflowMetric)] = []
+                var series: [MetricPoint] = [], gradients: [(tensor: String, column: String, metric: MLflowMetric)] = [], layers: [LayerStat] = []
                 for m in metrics {
                     if let g = Store.gradientKey(m.key) { gradients.append((g.tensor, g.column, m)); continue }
+                    if let l = Store.layerStatKey(m.key) {
+                        guard m.step >= 0, m.step <= Int64(Int32.max) else { throw MLflowError.invalid("layer statistics need a step between 0 and \(Int32.max)") }
+                        layers.append(LayerStat(layer: l.layer, stat: l.stat, step: Int(m.step), value: m.value))
+                        continue
+                    }
                     series.append(MetricPoint(key: m.key, step: Int(m.step), epoch: nil, value: m.value, wallTime: Double(m.timestamp) / 1000))
                 }
                 try writer.writeMetrics(series, runSeq: seq)
                 try writeGradientMetrics(gradients, seq: seq, writer: writer)
+                try writer.writeLayerStats(layers, runSeq: seq)
+                try raiseMLflowAlerts(seq: seq, series: series, gradientSteps: Set(gradients.filter { $0.column == "l2" }.map(\.metric.step)),
+                                      layerStats: layers, writer: writer)
             }
             if !tags.isEmpty {
                 try writeTags(tags, seq: seq)

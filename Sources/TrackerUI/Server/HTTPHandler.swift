@@ -90,7 +90,7 @@ final class HTTPHandler: ChannelInboundHandler {
         }
         guard hosts.allows(name) else {
             return .text("this server does not answer for host '\(name.prefix(100))': loopback names only"
-                         + " (start tracker ui with --allow-remote NAME to serve other names)", status: 421)
+                         + " (start the server with --allow-remote NAME to serve other names)", status: 421)
         }
         let lengths = h.headers["content-length"]
         if let length = lengths.first, let n = Int(length), n > limits.maxBody { return UIServer.tooLarge(limits) }

@@ -155,16 +155,24 @@ public struct EarlyStoppingSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// Thresholds of the alerts computed from what is streamed.
+/// Thresholds of the alerts computed from what is streamed (the rules and their defaults
+/// are Tracker's `Alert` and `AlertThresholds`, shared with MLflow-client runs).
 public struct DiagnosticsSpec: Codable, Sendable, Equatable {
     /// First-layer / last-layer gradient-norm ratio below this → vanishing gradients.
-    public var vanishingRatio: Double = 1e-3
+    public var vanishingRatio: Double = AlertThresholds().vanishingRatio
     /// Any parameter gradient norm above this → exploding gradients.
-    public var explodingNorm: Double = 1e3
+    public var explodingNorm: Double = AlertThresholds().explodingNorm
     /// A ReLU-family layer with more than this fraction of units dead in a batch → dead ReLUs.
-    public var deadFraction: Double = 0.5
+    public var deadFraction: Double = AlertThresholds().deadFraction
     /// Validation loss rising this many epochs in a row while training loss falls → overfitting.
-    public var overfitPatience: Int = 2
+    public var overfitPatience: Int = AlertThresholds().overfitPatience
+
+    /// The same thresholds, as the shared alert rules take them.
+    public var thresholds: AlertThresholds {
+        var t = AlertThresholds()
+        t.vanishingRatio = vanishingRatio; t.explodingNorm = explodingNorm; t.deadFraction = deadFraction; t.overfitPatience = overfitPatience
+        return t
+    }
 
     public init() {}
 

@@ -33,8 +33,8 @@ extension TrainingLoop {
     func diverged(step: Int, epoch: Int, loss: Double) throws {
         let stats = TrainingStatistics.collect(model: trainer.model, optimizer: trainer.optimizer, options: StatisticsOptions(activations: false, batchNorms: false))
         let culprit = stats.parameters.first { !$0.gradientNorm.isFinite }?.name
-        let message = "loss became \(loss.isNaN ? "NaN" : "\(loss)") at step \(step)" + (culprit.map { "; first non-finite gradient in \($0)" } ?? "; gradients are finite, the loss overflowed")
-        recorder.event("non_finite_loss", message, level: .error, step: step, epoch: epoch)
-        progress.report(.event(runID: recorder.runID, Event(kind: "non_finite_loss", level: .error, message: message, step: step, epoch: epoch)))
+        let alert = Alert.nonFiniteLoss(loss, culprit: culprit, knowsGradients: true, step: step, epoch: epoch)
+        recorder.event(alert.kind, alert.message, level: alert.level, step: step, epoch: epoch)
+        progress.report(.event(runID: recorder.runID, alert.event))
     }
 }
