@@ -50,6 +50,8 @@ struct ServerCommand: ParsableCommand {
         var limits = UIServer.Limits()
         // Artifacts up to 16 MiB a file arrive in one body; JSON bodies are held to 4 MiB by the API.
         limits.maxBody = 16 * 1024 * 1024
+        // At most 8 such bodies held at once over all clients (503, retried by the client, beyond).
+        limits.maxBufferedBodies = 128 * 1024 * 1024
         limits.requestDeadline = .seconds(60)
         let app = UIApp(databasePath: path, mount: { service.respond($0) })
         let server = UIServer(app: app, host: host, port: port, hosts: hosts, limits: limits)

@@ -30,8 +30,13 @@ final class ConnectionRegistry: Sendable {
 
     private let limit: Int
     private let storage = NIOLockedValueBox(Storage())
+    /// The request bodies all connections hold, bounded together.
+    let bodies: BodyBudget
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    init(limit: Int, bodyBytes: Int = 64 * 1024 * 1024) {
+        self.limit = max(1, limit)
+        bodies = BodyBudget(limit: bodyBytes)
+    }
 
     /// Registers a new connection, closing another to make room at the limit; false when it
     /// must be refused (every slot busy, or the server stopping).

@@ -23,6 +23,8 @@ final class HTTPHandler: ChannelInboundHandler {
 
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
+    /// Bytes of `body` taken from the server's body budget (given back with the answer).
+    private var held = 0
     /// Set once the connection is to close: later requests on it are ignored.
     private var closing = false
 
@@ -40,6 +42,7 @@ final class HTTPHandler: ChannelInboundHandler {
         case .head(let h):
             context.triggerUserOutboundEvent(ConnectionEvent.headReceived, promise: nil)
             body = []
+            giveBack()
             if let refusal = check(h) {
                 finish(context, refusal, method: h.method, keepAlive: false)
                 return
@@ -52,9 +55,18 @@ final class HTTPHandler: ChannelInboundHandler {
             guard head != nil else { return }
             guard body.count + chunk.readableBytes <= limits.maxBody else {
                 head = nil
+                giveBack()
                 finish(context, UIServer.tooLarge(limits), method: .GET, keepAlive: false)
                 return
             }
+            guard registry.bodies.reserve(chunk.readableBytes) else {
+                head = nil
+                body = []
+                giveBack()
+                finish(context, UIServer.busy(limits), method: .GET, keepAlive: false)
+                return
+            }
+            held += chunk.readableBytes
             body += chunk.readBytes(length: chunk.readableBytes) ?? []
         case .end:
             guard let h = head else { return }
@@ -64,9 +76,13 @@ final class HTTPHandler: ChannelInboundHandler {
             for (name, value) in h.headers { parsed.headers[name.lowercased()] = value }
             let request = parsed
             body = []
+            let reserved = held
+            held = 0
             let keepAlive = h.isKeepAlive
             let app = self.app
+            let bodies = registry.bodies
             pool.runIfActive(eventLoop: context.eventLoop) { app.respond(request) }.assumeIsolated().whenComplete { result in
+                bodies.release(reserved)
                 let response: UIResponse
                 switch result {
                 case .success(let r): response = r
@@ -75,6 +91,17 @@ final class HTTPHandler: ChannelInboundHandler {
                 self.finish(context, response, method: h.method, keepAlive: keepAlive)
             }
         }
+    }
+
+    /// A partial body's bytes go back to the budget when its connection goes away.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        body = []
+        giveBack()
+    }
+
+    private func giveBack() {
+        registry.bodies.release(held)
+        held = 0
     }
 
     /// What refuses a request from its head alone (nil: go on).

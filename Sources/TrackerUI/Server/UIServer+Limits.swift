@@ -19,6 +19,8 @@ extension UIServer {
         public var maxHead = 64 * 1024
         /// The largest request body collected, in bytes: 413 beyond.
         public var maxBody = 64 * 1024
+        /// The request-body bytes held at once over all connections: 503 (retry later) beyond.
+        public var maxBufferedBodies = 64 * 1024 * 1024
         /// Threads reading the store and rendering pages (never the event loop's); 4 keeps 8 busy connections near the old thread-per-connection throughput on 2 cores.
         public var workerThreads = 4
         /// Event-loop threads doing the network I/O.

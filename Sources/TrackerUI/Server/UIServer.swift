@@ -42,7 +42,7 @@ public struct UIServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, limits.eventLoopThreads))
         let pool = NIOThreadPool(numberOfThreads: max(1, limits.workerThreads))
         pool.start()
-        let registry = ConnectionRegistry(limit: limits.maxConnections)
+        let registry = ConnectionRegistry(limit: limits.maxConnections, bodyBytes: limits.maxBufferedBodies)
         do {
             try await serve(group: group, pool: pool, registry: registry, port: Int(bindPort), onRunning: onRunning)
         } catch {
@@ -128,6 +128,12 @@ public struct UIServer: Sendable {
 
     static func tooLarge(_ limits: Limits) -> UIResponse {
         .text("the request body is larger than \(limits.maxBody) bytes", status: 413)
+    }
+
+    static func busy(_ limits: Limits) -> UIResponse {
+        var r = UIResponse.text("the server holds \(limits.maxBufferedBodies) bytes of request bodies already; retry in a moment", status: 503)
+        r.headers.append(("Retry-After", "1"))
+        return r
     }
 }
 
