@@ -48,8 +48,8 @@ extension Store {
                       .optional(old.pid), .optional(old.host), .optional(old.heartbeat)])
             guard db.changes == 1 else { throw RunLeaseError.held(run: ref.id, holder: "another process that resumed it just now") }
             let s: SQLValue = .integer(seq), after: SQLValue = .int(cut)
-            for table in ["metrics", "grad_stats", "layer_stats", "bn_stats", "histograms", "events", "checkpoints"] {
-                try db.run("DELETE FROM \(table) WHERE run_seq = ? AND step > ?", [s, after])
+            for table in RunTable.stepped {
+                try db.run("DELETE FROM \(table.name) WHERE run_seq = ? AND step > ?", [s, after])
             }
             try MetricTiles.truncate(db: db, runSeq: seq, afterStep: cut)
             try recomputeSummaries(runSeq: seq)

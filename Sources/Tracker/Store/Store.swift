@@ -198,8 +198,9 @@ public final class Store {
                 try db.run("UPDATE runs SET status = 'crashed', ended_at = coalesce(heartbeat_at, ?) WHERE seq = ? AND status = 'running' AND pid IS ? AND host IS ? AND heartbeat_at IS ?",
                            [.real(now), .integer(c.seq), c.pid.map { .int($0) } ?? .null, c.host.map { .text($0) } ?? .null, c.heartbeat.map { .real($0) } ?? .null])
                 if db.changes > 0 {
-                    try db.run("INSERT INTO events (run_seq, kind, level, message, created_at) VALUES (?, 'crashed', 'error', ?, ?)",
-                               [.integer(c.seq), .text("the process (pid \(c.pid.map(String.init) ?? "?") on \(c.host ?? "?")) stopped without finishing the run"), .real(now)])
+                    let event = Liveness.crashEvent(ProcessHolder(pid: c.pid, host: c.host, heartbeat: c.heartbeat), now: now)
+                    try db.run("INSERT INTO events (run_seq, kind, level, message, created_at) VALUES (?, ?, ?, ?, ?)",
+                               [.integer(c.seq), .text(event.kind), .text(event.level.rawValue), .text(event.message), .real(event.createdAt)])
                     crashed.append(c.id)
                 }
             }
