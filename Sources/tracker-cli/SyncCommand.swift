@@ -26,22 +26,13 @@ struct SyncCommand: ParsableCommand {
         let src = try Store(path: source, access: .read)
         if try Self.sameFile(source, destination) { throw SyncError.sameStore(source) }
         let selection = SyncSelection(experiment: experiment, filter: filter)
-        let dst: Store
-        if dryRun {
-            guard FileManager.default.fileExists(atPath: destination) else {
-                return report(try StoreSync.plan(from: src, to: nil, selection: selection), copied: nil)
-            }
-            dst = try Store(path: destination, access: .read)
-        } else {
-            dst = try Store(path: destination, access: .record)
-        }
-        let plan = try StoreSync.plan(from: src, to: dst, selection: selection)
+        // A missing DST is created only once the plan holds (a bad filter leaves no file behind).
+        let existing = FileManager.default.fileExists(atPath: destination)
+            ? try Store(path: destination, access: dryRun ? .read : .record) : nil
+        let plan = try StoreSync.plan(from: src, to: existing, selection: selection)
         if dryRun { return report(plan, copied: nil) }
-        var copied = 0
-        try StoreSync.execute(plan, from: src, to: dst) { item in
-            copied += 1
-            Console.out(Self.line(item, dryRun: false))
-        }
+        let dst = try existing ?? Store(path: destination, access: .record)
+        let copied = try StoreSync.execute(plan, from: src, to: dst) { Console.out(Self.line($0, dryRun: false)) }
         report(plan, copied: copied, printCopies: false)
     }
 

@@ -102,14 +102,16 @@ public enum StoreSync {
 
     /// Copies every run of `plan` that is to be copied, one transaction each, in order;
     /// `progress` hears of each run once it is committed. Returns how many were copied (a run
-    /// another sync copied meanwhile is not counted).
+    /// another sync copied meanwhile is neither counted nor reported).
     @discardableResult
     public static func execute(_ plan: Plan, from source: any SyncSource, to destination: any SyncDestination,
                                progress: (Item) -> Void = { _ in }) throws -> Int {
         var copied = 0
         for item in plan.toCopy {
-            if try destination.insertSyncRun(item.run, from: source, number: copied + 1) { copied += 1 }
-            progress(item)
+            if try destination.insertSyncRun(item.run, from: source, number: copied + 1) {
+                copied += 1
+                progress(item)
+            }
         }
         return copied
     }
