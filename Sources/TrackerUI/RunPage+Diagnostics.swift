@@ -73,7 +73,7 @@ extension RunPage {
     private func histograms() throws -> String {
         let all = try store.histograms(run: self.report.ref)
         guard !all.isEmpty else { return "" }
-        var latest: [String: Histogram] = [:], order: [String] = []
+        var latest: [String: HistogramRecord] = [:], order: [String] = []
         for h in all {
             if latest[h.tensor] == nil { order.append(h.tensor) }
             if (latest[h.tensor]?.step ?? Int.min) <= h.step { latest[h.tensor] = h }

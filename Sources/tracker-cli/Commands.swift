@@ -25,5 +25,6 @@ let commands: [any ParsableCommand.Type] = [
     ServerCommand.self,
     CheckCommand.self,
     MigrateCommand.self,
+    SyncCommand.self,
     DebugWrite.self,
 ]

@@ -42,14 +42,14 @@ struct BoundsCLITests {
     func deepFilter() throws {
         let (tmp, db, _) = try Self.fixture()
         defer { withExtendedLifetime(tmp) {} }
-        let filter = String(repeating: "(", count: 30_000) + "params.dropout = 0.5" + String(repeating: ")", count: 30_000)
+        let filter = String(repeating: "(", count: 30_000) + "params.model.dropout = 0.5" + String(repeating: ")", count: 30_000)
         for verb in ["runs", "compare"] {
             let r = try CLI.run([verb, "--where", filter, "--db", db])
             #expect(r.status == 1, "\(verb): \(r.status)")
             #expect(r.stderr.contains("nested deeper than 256 levels"), "\(r.stderr.prefix(300))")
             #expect(r.stderr.utf8.count < 1_000)
         }
-        let long = Array(repeating: "params.dropout = 0.5", count: 1_000).joined(separator: " and ")
+        let long = Array(repeating: "params.model.dropout = 0.5", count: 1_000).joined(separator: " and ")
         let r = try CLI.run(["runs", "--where", long, "--db", db, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr.prefix(300))")
     }

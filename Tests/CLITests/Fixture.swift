@@ -19,15 +19,18 @@ enum Fixture {
     static let epochs = 6
     static let stepsPerEpoch = 10
 
-    static func config(dropout: Double, activation: String = "relu", depth: Int = 3, norm: String = "batch", residual: Bool = false) -> JSONValue {
+    /// A run's config as `tracker train` reads it: it loads through `ExperimentPlan` (a test
+    /// checks that), so the params the goldens show are those of a real run (`model.dropout`).
+    static func config(dropout: Double, activation: String = "relu", depth: Int = 3, norm: String = "batch", seed: Int64 = 1) -> JSONValue {
         .object([
+            "experiment": .string("overfitting"), "seed": .int(seed),
+            "data": .object(["source": .string("fashion-mnist"), "subset": .object(["count": .int(1000)])]),
             "model": .object([
-                "layers": .array((0..<depth).map { i in .object(["width": .int(i == depth - 1 ? 10 : 64), "activation": .string(i == depth - 1 ? "softmax" : activation)]) }),
-                "norm": .string(norm), "norm_placement": .string("before_activation"), "residual": .bool(residual),
+                "widths": .array(Array(repeating: .int(64), count: depth - 1)), "activation": .string(activation),
+                "normalization": .string(norm), "norm_placement": .string("before"), "dropout": .double(dropout), "classes": .int(10),
             ]),
-            "optimizer": .object(["name": .string("adam"), "lr": .double(0.001)]),
-            "data": .object(["name": .string("fashion-mnist"), "train_subset": .int(1000)]),
-            "dropout": .double(dropout), "epochs": .int(Int64(epochs)), "batch_size": .int(64),
+            "optimizer": .object(["type": .string("adam"), "lr": .double(0.001)]),
+            "epochs": .int(Int64(epochs)), "batch_size": .int(64),
         ])
     }
 
@@ -41,21 +44,22 @@ enum Fixture {
     @discardableResult
     static func build(at path: String) throws -> Runs {
         let store = try Store(path: path)
-        let a = try record(store, name: "no-dropout", config: config(dropout: 0), overfit: 0.12, seed: 1)
-        let b = try record(store, name: "dropout-0.5", config: config(dropout: 0.5), overfit: 0.03, seed: 1)
-        let c = try record(store, name: "deep-sigmoid", config: config(dropout: 0, activation: "sigmoid", depth: 8, norm: "none"),
-                           overfit: 0.0, seed: 2, vanishing: true)
-        let d = try record(store, name: "dropout-0.5-rerun", config: config(dropout: 0.5), overfit: 0.03, seed: 1,
+        let a = try record(store, name: "no-dropout", config: config(dropout: 0), overfit: 0.12)
+        let b = try record(store, name: "dropout-0.5", config: config(dropout: 0.5), overfit: 0.03)
+        let c = try record(store, name: "deep-sigmoid", config: config(dropout: 0, activation: "sigmoid", depth: 8, norm: "none", seed: 2),
+                           overfit: 0.0, vanishing: true)
+        let d = try record(store, name: "dropout-0.5-rerun", config: config(dropout: 0.5), overfit: 0.03,
                            parent: b, origin: .rerun, threads: 2)
         try store.setTag(run: b, key: "note", value: "baseline with dropout")
         return Runs(noDropout: a, dropout: b, sigmoid: c, rerun: d)
     }
 
-    private static func record(_ store: Store, name: String, config: JSONValue, overfit: Double, seed: UInt64, vanishing: Bool = false,
+    private static func record(_ store: Store, name: String, config: JSONValue, overfit: Double, vanishing: Bool = false,
                                parent: String? = nil, origin: RunOrigin = .new, threads: Int = 1) throws -> String {
+        let seed = UInt64(config[path: "seed"]?.numberValue ?? 0)
         let rec = try store.startRun(RunStart(experiment: "overfitting", name: name, config: config, seed: seed,
-                                              environment: environment(threads: threads), parentID: parent, origin: origin))
-        let dropout = config[path: "dropout"]?.numberValue ?? 0
+                                              environment: environment(threads: threads), parent: parent, origin: origin))
+        let dropout = config[path: "model.dropout"]?.numberValue ?? 0
         let depth = 3 + (vanishing ? 5 : 0)
         for epoch in 0..<epochs {
             for s in 0..<stepsPerEpoch {

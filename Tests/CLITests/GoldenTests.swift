@@ -32,7 +32,7 @@ struct GoldenTests {
     }
 
     @Test("tracker runs --where selects the dropout runs") func runsWhere() throws {
-        try check("runsWhere", { _ in ["runs", "--format", "json", "--where", "params.dropout = 0.5 and metrics.val_acc > 0.85", "--sort", "name:desc"] })
+        try check("runsWhere", { _ in ["runs", "--format", "json", "--where", "params.model.dropout = 0.5 and metrics.val_acc > 0.85", "--sort", "name:desc"] })
     }
 
     @Test("tracker show --format json") func show() throws {

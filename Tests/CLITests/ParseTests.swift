@@ -21,11 +21,14 @@ struct ParseTests {
         #expect(show.format == .json)
         let diff = try #require(try TrackerCommand.parseAsRoot(["diff", "a", "b"]) as? DiffCommand)
         #expect(diff.runA == "a" && diff.runB == "b" && diff.format == .table)
+        let sync = try #require(try TrackerCommand.parseAsRoot(["sync", "a.db", "b.db", "--experiment", "e", "--where", "status = 'finished'", "--dry-run"]) as? SyncCommand)
+        #expect(sync.source == "a.db" && sync.destination == "b.db" && sync.experiment == "e")
+        #expect(sync.filter == "status = 'finished'" && sync.dryRun)
     }
 
     @Test("usage errors are parse errors, not runs: unknown subcommand, missing argument, bad enum value")
     func refuses() {
-        for args in [["nonsense"], ["diff", "only-one"], ["runs", "--format", "xml"], ["show"], ["runs", "--limit", "many"]] {
+        for args in [["nonsense"], ["diff", "only-one"], ["sync", "only-src.db"], ["runs", "--format", "xml"], ["show"], ["runs", "--limit", "many"]] {
             #expect(throws: (any Error).self, "\(args)") { _ = try TrackerCommand.parseAsRoot(args) }
         }
     }
@@ -36,7 +39,7 @@ struct ParseTests {
         for command in commands {
             #expect(!command.helpMessage(columns: 100).isEmpty)
         }
-        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self)]
+        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self), ("sync", SyncCommand.self)]
         for (name, command) in checked {
             let text = command == TrackerCommand.self ? TrackerCommand.helpMessage(columns: 100) : TrackerCommand.helpMessage(for: command, columns: 100)
             let url = folder.appendingPathComponent("\(name).txt")

@@ -17,9 +17,9 @@ struct ReadCommandTests {
     func errors() throws {
         let (_tmp, db, runs) = try study()
         _ = _tmp
-        let bad = try CLI.run(["runs", "--db", db, "--where", "params.dropout = 0.5 and metrics.val_acc >"])
+        let bad = try CLI.run(["runs", "--db", db, "--where", "params.model.dropout = 0.5 and metrics.val_acc >"])
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("column 43"))
+        #expect(bad.stderr.contains("column 49"))
         #expect(bad.stderr.contains("^"))
         #expect(try CLI.run(["runs", "--db", db, "--format", "xml"]).status == 2)
         #expect(try CLI.run(["diff", "--db", db, runs.dropout]).status == 2)
@@ -45,7 +45,7 @@ struct ReadCommandTests {
     func runsTable() throws {
         let (_tmp, db, _) = try study()
         _ = _tmp
-        let t = try CLI.run(["runs", "--db", db, "--where", "params.dropout = 0.5", "--sort", "name"])
+        let t = try CLI.run(["runs", "--db", db, "--where", "params.model.dropout = 0.5", "--sort", "name"])
         #expect(t.status == 0)
         let lines = t.stdout.split(separator: "\n")
         #expect(lines.count == 3)
@@ -53,7 +53,7 @@ struct ReadCommandTests {
         #expect(!t.stdout.contains("\u{1B}["))
         let csv = try CLI.run(["runs", "--db", db, "--format", "csv"])
         #expect(csv.stdout.split(separator: "\n").count == 5)
-        #expect(csv.stdout.hasPrefix("id,experiment,name,status,start,end,duration_s,params.dropout"))
+        #expect(csv.stdout.hasPrefix("id,experiment,name,status,start,end,duration_s,params.model.activation,params.model.dropout,"))
     }
 
     @Test("grads shows a heat map and the vanishing verdict; bn shows a table; metrics prints csv")
@@ -99,7 +99,7 @@ struct ReadCommandTests {
         }
         let ckpt = try Data(contentsOf: URL(fileURLWithPath: dir + "/checkpoints/59-last.ckpt"))
         #expect(String(decoding: ckpt, as: UTF8.self) == "checkpoint of dropout-0.5 at the end")
-        #expect(try JSONValue.parse(String(contentsOfFile: dir + "/config.json", encoding: .utf8))[path: "dropout"] == .double(0.5))
+        #expect(try JSONValue.parse(String(contentsOfFile: dir + "/config.json", encoding: .utf8))[path: "model.dropout"] == .double(0.5))
 
         #expect(try CLI.run(["tag", "--db", db, runs.noDropout, "note=overfits", "owner=me"]).status == 0)
         #expect(try CLI.run(["tag", "--db", db, runs.noDropout, "novalue"]).status == 2)

@@ -65,7 +65,7 @@ struct MetricTilesTests {
         rec.log(points: [MetricPoint(key: "loss", step: 5_000, epoch: nil, value: -9, wallTime: 0),
                          MetricPoint(key: "loss", step: 5_010, epoch: nil, value: .nan, wallTime: 0),
                          MetricPoint(key: "acc", step: 7_007, epoch: nil, value: 0, wallTime: 0)])
-        try rec.finish(.finished)
+        try rec.finish(.interrupted)  // resumed below
         let want = try expected(store, run: rec.runID, keys: ["loss", "acc"])
         #expect(want.count > 586)
         #expect(try stored(store, run: rec.runID) == want)
@@ -81,7 +81,7 @@ struct MetricTilesTests {
         #expect(try store.tiledMetricPoints(run: rec.runID, key: "acc") == nil, "8,572 points: read point by point")
 
         // A resume drops the points after step 300,005: the tiles follow.
-        let again = try store.resumeRun(rec.runID, afterStep: 300_005)
+        let again = try store.takeOverRun(rec.run, afterStep: 300_005)
         again.log(points: [MetricPoint(key: "loss", step: 300_010, epoch: nil, value: 7, wallTime: 0)])
         try again.finish(.finished)
         let after = try expected(store, run: rec.runID, keys: ["loss", "acc"])

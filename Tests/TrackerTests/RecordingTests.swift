@@ -17,7 +17,7 @@ struct RecordingTests {
                             GradStat(tensor: "layers.0.bias", step: 1, l2: .nan, mean: 0, std: 0, maxAbs: 0, zeroFraction: 1, updateRatio: nil)])
         rec.log(layerStats: [LayerStat(layer: "layers.1", stat: "dead_fraction", step: 1, epoch: 0, value: 0.75)])
         rec.log(bnStats: [BNStat(layer: "layers.2", step: 10, epoch: 1, runningMean: [0.5, -1, .infinity], runningVar: [1, 2, 3])])
-        rec.log(histograms: [Histogram(tensor: "layers.0.weight", step: 10, epoch: 1, lo: -1, hi: 1, counts: [1, 0, 5, Int32.max])])
+        rec.log(histograms: [HistogramRecord(tensor: "layers.0.weight", step: 10, epoch: 1, lo: -1, hi: 1, counts: [1, 0, 5, Int32.max])])
         rec.event("vanishing_gradients", "layer 1 gradient is tiny", level: .warning, step: 1, epoch: 0)
         let blob = (0..<10_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
         let ckpt = try rec.saveCheckpoint(blob, step: 10, epoch: 1, kind: .best)
@@ -215,7 +215,7 @@ struct RecordingTests {
         try rec.saveCheckpoint([9], step: 49, epoch: 0, kind: .periodic)
         try rec.saveCheckpoint([10], step: 80, epoch: 1, kind: .periodic)
         try rec.finish(.interrupted)
-        let again = try store.resumeRun(rec.runID, afterStep: 49)
+        let again = try store.takeOverRun(rec.run, afterStep: 49)
         #expect(try store.metricSeries(run: rec.runID, key: "loss").count == 50)
         let s = try #require(try store.summary(of: rec.runID).metrics["loss"])
         #expect(s.count == 50 && s.lastStep == 49 && s.min == 51 && s.max == 100)

@@ -16,7 +16,7 @@ struct RunSortTests {
         }
         var childOf: [String: String] = [:]
         for (i, p) in parents.enumerated() {
-            let rec = try store.startRun(RunStart(experiment: "s", name: "child-\(i)", config: .object([:]), seed: UInt64(i), parentID: p, origin: .rerun))
+            let rec = try store.startRun(RunStart(experiment: "s", name: "child-\(i)", config: .object([:]), seed: UInt64(i), parent: p, origin: .rerun))
             try rec.finish(.finished)
             childOf[rec.runID] = p
         }

@@ -2,11 +2,11 @@ import Foundation
 
 /// A small bar chart of one stored histogram (equal-width bins over [lo, hi]).
 public struct HistogramSVG: Sendable {
-    public var histogram: Histogram
+    public var histogram: HistogramRecord
     public var width = 300
     public var height = 170
 
-    public init(histogram: Histogram, width: Int = 300, height: Int = 170) {
+    public init(histogram: HistogramRecord, width: Int = 300, height: Int = 170) {
         self.histogram = histogram
         self.width = width
         self.height = height

@@ -91,17 +91,18 @@ public struct RunStart: Sendable {
     public var seed: UInt64
     /// Tool version, git commit, Swift version, OS, CPU, BLAS and threads, dataset fingerprint…
     public var environment: JSONValue
-    public var parentID: String?
+    /// The run this one derives from (a rerun's original): a resolved `RunRef`, or an id or prefix.
+    public var parent: (any RunIdentifier)?
     public var origin: RunOrigin
 
     public init(experiment: String, name: String, config: JSONValue, seed: UInt64,
-                environment: JSONValue = .object([:]), parentID: String? = nil, origin: RunOrigin = .new) {
+                environment: JSONValue = .object([:]), parent: (any RunIdentifier)? = nil, origin: RunOrigin = .new) {
         self.experiment = experiment
         self.name = name
         self.config = config
         self.seed = seed
         self.environment = environment
-        self.parentID = parentID
+        self.parent = parent
         self.origin = origin
     }
 }

@@ -71,7 +71,7 @@ public struct BNStat: Sendable, Equatable, Codable {
 }
 
 /// An equal-width histogram of a tensor's values over [lo, hi] at one step.
-public struct Histogram: Sendable, Equatable, Codable {
+public struct HistogramRecord: Sendable, Equatable, Codable {
     public var tensor: String
     public var step: Int
     public var epoch: Int?
@@ -106,7 +106,7 @@ public struct RecordBatch: Sendable {
     public var gradStats: [GradStat] = []
     public var layerStats: [LayerStat] = []
     public var bnStats: [BNStat] = []
-    public var histograms: [Histogram] = []
+    public var histograms: [HistogramRecord] = []
     public var events: [Event] = []
 
     public init() {}

@@ -69,7 +69,7 @@ final class RecordWriter {
         }
     }
 
-    func writeHistograms(_ hists: [Histogram], runSeq: Int64) throws {
+    func writeHistograms(_ hists: [HistogramRecord], runSeq: Int64) throws {
         guard !hists.isEmpty else { return }
         let stmt = try db.cached("INSERT OR REPLACE INTO histograms (run_seq, tensor_id, step, epoch, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for h in hists {

@@ -10,8 +10,10 @@ import Foundation
 /// a lock held too long) is reported by the next `flush`, `saveCheckpoint` or `finish`.
 /// Safe to call from several threads (a signal handler thread may flush and finish).
 public final class RunRecorder: RunRecording, @unchecked Sendable {
-    public let runID: String
-    let runSeq: Int64
+    /// The run this recorder writes.
+    public let run: RunRef
+    var runID: String { run.id }
+    var runSeq: Int64 { run.seq }
     let batchSize: Int
 
     private let lock = NSLock()
@@ -24,12 +26,11 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     private let inflight = DispatchSemaphore(value: 16)
     private var heartbeatTimer: DispatchSourceTimer?
 
-    init(path: String, runSeq: Int64, runID: String, batchSize: Int) throws {
-        self.runID = runID
-        self.runSeq = runSeq
+    init(path: String, run: RunRef, batchSize: Int) throws {
+        self.run = run
         self.batchSize = max(1, batchSize)
         writer = WriterBox(RecordWriter(db: try Connection(path: path, mode: .readWrite)))
-        queue = DispatchQueue(label: "tracker.recorder.\(runID)")
+        queue = DispatchQueue(label: "tracker.recorder.\(run.id)")
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Liveness.heartbeatInterval, repeating: Liveness.heartbeatInterval)
         timer.setEventHandler { [weak self] in

@@ -9,7 +9,8 @@ import Foundation
 /// durable after `flush()`, `saveCheckpoint` or `finish`; a background failure surfaces
 /// at the next `throwIfFailed`, `flush`, `saveCheckpoint` or `finish`.
 public protocol RunRecording: AnyObject, Sendable {
-    var runID: String { get }
+    /// The run being recorded, resolved: what the store's reads of it take.
+    var run: RunRef { get }
     /// Queues a batch of records.
     func record(_ batch: RecordBatch)
     /// Logs one metric point (the hot path).
@@ -31,6 +32,9 @@ public protocol RunRecording: AnyObject, Sendable {
 }
 
 extension RunRecording {
+    /// The short id users see.
+    public var runID: String { run.id }
+
     /// Logs one metric point stamped now.
     public func log(_ key: String, _ value: Double, step: Int, epoch: Int? = nil) {
         log(key, value, step: step, epoch: epoch, wallTime: Date().timeIntervalSince1970)
@@ -53,7 +57,7 @@ extension RunRecording {
     public func log(gradStats: [GradStat]) { var b = RecordBatch(); b.gradStats = gradStats; record(b) }
     public func log(layerStats: [LayerStat]) { var b = RecordBatch(); b.layerStats = layerStats; record(b) }
     public func log(bnStats: [BNStat]) { var b = RecordBatch(); b.bnStats = bnStats; record(b) }
-    public func log(histograms: [Histogram]) { var b = RecordBatch(); b.histograms = histograms; record(b) }
+    public func log(histograms: [HistogramRecord]) { var b = RecordBatch(); b.histograms = histograms; record(b) }
 
     /// Records an event (alert or note).
     public func event(_ kind: String, _ message: String, level: EventLevel = .info, step: Int? = nil, epoch: Int? = nil) {

@@ -33,8 +33,8 @@ extension Store {
                 .filter { try Store.liveLease(db: db, seq: $0, now: now) == nil }
             for seq in seqs {
                 let s: SQLValue = .integer(seq)
-                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints", "artifacts"] {
-                    try db.run("DELETE FROM \(table) WHERE run_seq = ?", [s])
+                for table in RunTable.all {
+                    try db.run("DELETE FROM \(table.name) WHERE run_seq = ?", [s])
                 }
                 try db.run("UPDATE runs SET parent_seq = NULL WHERE parent_seq = ?", [s])
                 try db.run("DELETE FROM runs WHERE seq = ?", [s])

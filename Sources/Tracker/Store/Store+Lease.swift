@@ -2,9 +2,8 @@ import Foundation
 
 extension Store {
     /// The lease of a run: who trains it, or nil when it is not `running` (in the row).
-    public func lease(of idOrPrefix: String) throws -> RunLease? {
-        let seq = try resolveSeq(idOrPrefix)
-        return try Store.runningLease(db: db, seq: seq)
+    public func lease(of run: some RunIdentifier) throws -> RunLease? {
+        try Store.runningLease(db: db, seq: try run.runRef(in: self).seq)
     }
 
     /// The lease of a run whose row says `running`, or nil (any other status, or no row).
@@ -26,9 +25,9 @@ extension Store {
     /// wins), sets it `running`, and drops every record after `afterStep` (all of them
     /// when nil: a run that stopped before its first checkpoint starts again from step 0).
     /// Params stay: they are immutable and the continuation logs the same values.
-    public func takeOverRun(_ idOrPrefix: String, afterStep: Int?, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
+    public func takeOverRun(_ run: some RunIdentifier, afterStep: Int?, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
         try requireWritable()
-        let (ref, run) = try lookUpRun(idOrPrefix, includeDeleted: false)
+        let ref = try run.runRef(in: self)
         let seq = ref.seq
         let now = Date().timeIntervalSince1970
         let cut = afterStep ?? -1
@@ -36,21 +35,21 @@ extension Store {
             guard let (status, old) = try db.first("SELECT status, pid, host, heartbeat_at FROM runs WHERE seq = ? AND deleted_at IS NULL", [.integer(seq)], {
                 ($0.text(0), RunLease(pid: $0.optionalInt(1).map { Int($0) }, host: $0.optionalText(2), heartbeat: $0.optionalDouble(3)))
             }) else {
-                throw TrackerError.runNotFound(run.id, suggestions: [])
+                throw TrackerError.runNotFound(ref.id, suggestions: [])
             }
-            if status == RunStatus.finished.rawValue { throw RunLeaseError.finished(run: run.id) }
+            if status == RunStatus.finished.rawValue { throw RunLeaseError.finished(run: ref.id) }
             let wasRunning = status == RunStatus.running.rawValue
-            if wasRunning && !old.isGone(now: now) { throw RunLeaseError.held(run: run.id, holder: old.describe(now: now)) }
+            if wasRunning && !old.isGone(now: now) { throw RunLeaseError.held(run: ref.id, holder: old.describe(now: now)) }
             let me = Liveness.current(now: now)
             try db.run("""
                 UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ?, heartbeat_at = ?
                 WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?
                 """, [.optional(me.pid), .optional(me.host), .real(now), .integer(seq), .text(status),
                       .optional(old.pid), .optional(old.host), .optional(old.heartbeat)])
-            guard db.changes == 1 else { throw RunLeaseError.held(run: run.id, holder: "another process that resumed it just now") }
+            guard db.changes == 1 else { throw RunLeaseError.held(run: ref.id, holder: "another process that resumed it just now") }
             let s: SQLValue = .integer(seq), after: SQLValue = .int(cut)
-            for table in ["metrics", "grad_stats", "layer_stats", "bn_stats", "histograms", "events", "checkpoints"] {
-                try db.run("DELETE FROM \(table) WHERE run_seq = ? AND step > ?", [s, after])
+            for table in RunTable.stepped {
+                try db.run("DELETE FROM \(table.name) WHERE run_seq = ? AND step > ?", [s, after])
             }
             try MetricTiles.truncate(db: db, runSeq: seq, afterStep: cut)
             try recomputeSummaries(runSeq: seq)
@@ -60,6 +59,6 @@ extension Store {
                        [s, afterStep.map { .int($0) } ?? .null,
                         .text("resumed \(from) (was \(wasRunning ? "crashed" : status)) by pid \(me.pid ?? 0) on \(me.host ?? "?")\(took)"), .real(now)])
         }
-        return try RunRecorder(path: path, runSeq: seq, runID: run.id, batchSize: batchSize)
+        return try RunRecorder(path: path, run: ref, batchSize: batchSize)
     }
 }

@@ -40,9 +40,10 @@ extension Store {
         return info
     }
 
-    /// Finds a run by an index range on the unique `id` and `uuid` columns (`LIKE` scanned
-    /// every row of `runs`, once per read of a page).
-    func lookUpRun(_ idOrPrefix: String, includeDeleted: Bool) throws -> (ref: RunRef, info: RunInfo) {
+    /// The run whose id is `idOrPrefix` or starts with it, resolved once: its reference for
+    /// the reads that follow, and its record (errors as `resolveRun`). Found by an index range
+    /// on the unique `id` and `uuid` columns (`LIKE` scanned every row of `runs`).
+    public func lookUpRun(_ idOrPrefix: String, includeDeleted: Bool = false) throws -> (ref: RunRef, info: RunInfo) {
         let needle = idOrPrefix.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { throw TrackerError.invalidArgument("a run id is needed (see: tracker runs)") }
         let deleted = includeDeleted ? "" : "AND r.deleted_at IS NULL"

@@ -105,7 +105,7 @@ extension Store {
     }
 
     /// Histograms of a run, by tensor then step.
-    public func histograms(run: some RunIdentifier, tensor: String? = nil) throws -> [Histogram] {
+    public func histograms(run: some RunIdentifier, tensor: String? = nil) throws -> [HistogramRecord] {
         let seq = try run.runRef(in: self).seq
         var sql = """
             SELECT k.name, h.step, h.epoch, h.lo, h.hi, h.counts FROM histograms h JOIN keys k ON k.id = h.tensor_id WHERE h.run_seq = ?
@@ -114,7 +114,7 @@ extension Store {
         if let tensor { sql += " AND k.name = ?"; args.append(.text(tensor)) }
         sql += " ORDER BY h.tensor_id, h.step"
         return try db.query(sql, args) {
-            Histogram(tensor: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
+            HistogramRecord(tensor: $0.text(0), step: Int($0.int(1)), epoch: $0.optionalInt(2).map { Int($0) },
                       lo: $0.double(3), hi: $0.double(4), counts: FloatBlob.int32s($0.blob(5)))
         }
     }

@@ -110,7 +110,7 @@ public final class Store {
         try requireWritable()
         let experimentID = try experiment(named: start.experiment)
         var parentSeq: Int64?
-        if let parent = start.parentID { parentSeq = try resolveSeq(parent) }
+        if let parent = start.parent { parentSeq = try parent.runRef(in: self).seq }
         let now = Date().timeIntervalSince1970
         var attempt = 0
         while true {
@@ -131,37 +131,11 @@ public final class Store {
                     try insertParams(start.config.flattened().map { ($0.key, ParamValue($0.value)) }, runSeq: seq)
                     return seq
                 }
-                return try RunRecorder(path: path, runSeq: seq, runID: shortID, batchSize: batchSize)
+                return try RunRecorder(path: path, run: RunRef(seq: seq, id: shortID), batchSize: batchSize)
             } catch let e as SQLiteError where e.isConstraint && attempt < 8 {
                 attempt += 1  // short-id collision: draw another id
             }
         }
-    }
-
-    /// Reopens a stored run for recording (resume): status back to `running`, this process
-    /// as its owner, and every point after `afterStep` dropped so the continuation rewrites them.
-    public func resumeRun(_ idOrPrefix: String, afterStep: Int, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
-        try requireWritable()
-        let (ref, run) = try lookUpRun(idOrPrefix, includeDeleted: false)
-        let seq = ref.seq
-        let now = Date().timeIntervalSince1970
-        try db.transaction(.immediate) {
-            let s: SQLValue = .integer(seq), after: SQLValue = .int(afterStep)
-            try db.run("DELETE FROM metrics WHERE run_seq = ? AND step > ?", [s, after])
-            try MetricTiles.truncate(db: db, runSeq: seq, afterStep: afterStep)
-            try db.run("DELETE FROM grad_stats WHERE run_seq = ? AND step > ?", [s, after])
-            try db.run("DELETE FROM layer_stats WHERE run_seq = ? AND step > ?", [s, after])
-            try db.run("DELETE FROM bn_stats WHERE run_seq = ? AND step > ?", [s, after])
-            try db.run("DELETE FROM histograms WHERE run_seq = ? AND step > ?", [s, after])
-            try db.run("DELETE FROM events WHERE run_seq = ? AND step > ?", [s, after])
-            try db.run("DELETE FROM checkpoints WHERE run_seq = ? AND step > ?", [s, after])
-            try recomputeSummaries(runSeq: seq)
-            try db.run("UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ?, heartbeat_at = ? WHERE seq = ?",
-                       [.int(Liveness.pid), .text(Liveness.hostName), .real(now), s])
-            try db.run("INSERT INTO events (run_seq, step, kind, level, message, created_at) VALUES (?, ?, 'resume', 'info', ?, ?)",
-                       [s, after, .text("resumed from step \(afterStep) (was \(run.status.rawValue)) by pid \(Liveness.pid) on \(Liveness.hostName)"), .real(now)])
-        }
-        return try RunRecorder(path: path, runSeq: seq, runID: run.id, batchSize: batchSize)
     }
 
     /// Rebuilds `latest_metrics` of one run from its series.
@@ -224,8 +198,9 @@ public final class Store {
                 try db.run("UPDATE runs SET status = 'crashed', ended_at = coalesce(heartbeat_at, ?) WHERE seq = ? AND status = 'running' AND pid IS ? AND host IS ? AND heartbeat_at IS ?",
                            [.real(now), .integer(c.seq), c.pid.map { .int($0) } ?? .null, c.host.map { .text($0) } ?? .null, c.heartbeat.map { .real($0) } ?? .null])
                 if db.changes > 0 {
-                    try db.run("INSERT INTO events (run_seq, kind, level, message, created_at) VALUES (?, 'crashed', 'error', ?, ?)",
-                               [.integer(c.seq), .text("the process (pid \(c.pid.map(String.init) ?? "?") on \(c.host ?? "?")) stopped without finishing the run"), .real(now)])
+                    let event = Liveness.crashEvent(ProcessHolder(pid: c.pid, host: c.host, heartbeat: c.heartbeat), now: now)
+                    try db.run("INSERT INTO events (run_seq, kind, level, message, created_at) VALUES (?, ?, ?, ?, ?)",
+                               [.integer(c.seq), .text(event.kind), .text(event.level.rawValue), .text(event.message), .real(event.createdAt)])
                     crashed.append(c.id)
                 }
             }

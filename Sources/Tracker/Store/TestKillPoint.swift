@@ -13,7 +13,9 @@ import Darwin
 ///   `before` (points of the step not yet flushed), `flushed` (points durable, checkpoint not
 ///   started), `blob` (inside the checkpoint transaction, blob written), `rows` (inside it,
 ///   rows, pruning, events and status written, not committed), `committed` (after commit);
-/// - `step:K`: after the points of training step K were logged (before they are flushed).
+/// - `step:K`: after the points of training step K were logged (before they are flushed);
+/// - `sync:N`: inside the transaction that copies the Nth run of a `tracker sync`, every row
+///   written, not committed.
 ///
 /// Unset (always, outside tests) it costs one comparison.
 public enum TestKillPoint {
@@ -25,6 +27,7 @@ public enum TestKillPoint {
     enum Target: Equatable {
         case checkpoint(Int, Phase)
         case step(Int)
+        case sync(Int)
     }
 
     static let target: Target? = parse(ProcessInfo.processInfo.environment["TRACKER_TEST_KILL_AT"])
@@ -35,6 +38,7 @@ public enum TestKillPoint {
             return .checkpoint(n, phase)
         }
         if parts.count == 2, parts[0] == "step", let k = Int(parts[1]) { return .step(k) }
+        if parts.count == 2, parts[0] == "sync", let n = Int(parts[1]) { return .sync(n) }
         return nil
     }
 
@@ -51,6 +55,11 @@ public enum TestKillPoint {
     /// Kills the process when training step `step` is the configured target.
     public static func reached(step: Int) {
         if let target, target == .step(step) { die() }
+    }
+
+    /// Kills the process when copying the `number`th run of a sync is the configured target.
+    static func reached(syncedRun number: Int) {
+        if let target, target == .sync(number) { die() }
     }
 
     private static func die() {

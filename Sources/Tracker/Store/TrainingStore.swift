@@ -4,8 +4,9 @@
 ///
 /// Declared here, not in the Trainer, because the dependency runs Trainer → Tracker: every
 /// backend the Tracker grows (SQLite's `Store` today, a PostgreSQL store next) conforms in
-/// the Tracker, where the Trainer cannot see which one it was handed. Ids may be unique
-/// prefixes, as everywhere in the store API.
+/// the Tracker, where the Trainer cannot see which one it was handed. The id a user typed
+/// (a full id, a unique prefix or a uuid) is resolved once, by `lookUpRun`; everything else
+/// takes the `RunRef` that came back, so no backend's id lookup leaks into the Trainer.
 public protocol TrainingStore: AnyObject {
     /// The recorder this store hands out (`RunRecorder` for `Store`).
     associatedtype Recorder: RunRecording
@@ -18,20 +19,21 @@ public protocol TrainingStore: AnyObject {
     /// Takes a stopped run over for training (resume) atomically, dropping every record
     /// after `afterStep` (all of them when nil); refuses a finished run or one a live
     /// process holds (`RunLeaseError`).
-    func takeOverRun(_ idOrPrefix: String, afterStep: Int?, batchSize: Int) throws -> Recorder
+    func takeOverRun(_ run: RunRef, afterStep: Int?, batchSize: Int) throws -> Recorder
 
     // MARK: what a resume or re-run reads
 
-    func resolveRun(_ idOrPrefix: String, includeDeleted: Bool) throws -> RunInfo
+    /// The run a user named (any unique prefix), resolved once: its reference and record.
+    func lookUpRun(_ idOrPrefix: String, includeDeleted: Bool) throws -> (ref: RunRef, info: RunInfo)
     /// Who trains the run now, or nil when it is not `running`.
-    func lease(of idOrPrefix: String) throws -> RunLease?
-    func checkpoints(run idOrPrefix: String) throws -> [CheckpointInfo]
-    func latestCheckpoint(run idOrPrefix: String) throws -> CheckpointInfo?
+    func lease(of run: RunRef) throws -> RunLease?
+    func checkpoints(run: RunRef) throws -> [CheckpointInfo]
+    func latestCheckpoint(run: RunRef) throws -> CheckpointInfo?
     /// The checkpoint's bytes, checked against its SHA-256.
     func checkpointData(_ info: CheckpointInfo) throws -> [UInt8]
-    func summary(of idOrPrefix: String) throws -> RunSummary
-    func metricKeys(run idOrPrefix: String) throws -> [String]
-    func metricSeries(run idOrPrefix: String, key: String) throws -> [MetricPoint]
+    func summary(of run: RunRef) throws -> RunSummary
+    func metricKeys(run: RunRef) throws -> [String]
+    func metricSeries(run: RunRef, key: String) throws -> [MetricPoint]
 }
 
 extension Store: TrainingStore {}

@@ -42,6 +42,15 @@ public enum Liveness {
     /// The `runs.host` of runs logged by MLflow clients (never a real host name: it has a space).
     public static let remoteClientHost = "mlflow client"
 
+    /// The event that records a run crashed: its holder is gone. Stamped with the last
+    /// heartbeat (`now` when there was none), like the run's end, so a copy of the run made
+    /// before the crash was recorded (`tracker sync`) holds the very same event.
+    public static func crashEvent(_ holder: ProcessHolder, now: Double = Date().timeIntervalSince1970) -> Event {
+        Event(kind: "crashed", level: .error,
+              message: "the process (pid \(holder.pid.map(String.init) ?? "?") on \(holder.host ?? "?")) stopped without finishing the run",
+              createdAt: holder.heartbeat ?? now)
+    }
+
     /// This process as a holder, with a heartbeat of `now`.
     public static func current(now: Double = Date().timeIntervalSince1970) -> ProcessHolder {
         ProcessHolder(pid: pid, host: hostName, heartbeat: now)

@@ -18,18 +18,19 @@ public final class ExperimentRunner {
 
     /// The outcome of one run.
     public struct Outcome: Sendable {
-        public var runID: String
+        public var run: RunRef
+        public var runID: String { run.id }
         public var name: String
         public var status: RunStatus
     }
 
     /// Trains one planned run as a new run of the store.
-    public func train(_ planned: PlannedRun, origin: RunOrigin = .new, parentID: String? = nil) throws -> Outcome {
+    public func train(_ planned: PlannedRun, origin: RunOrigin = .new, parent: RunRef? = nil) throws -> Outcome {
         let c = planned.config
         let state = try TrainingState(planned: planned)
         let env = RunEnvironment.current(threads: c.threads, datasetFingerprint: planned.data.fingerprint, seed: c.seed)
         let recorder = try store.startRun(RunStart(experiment: c.experiment, name: planned.name, config: planned.json, seed: c.seed,
-                                                   environment: env.json, parentID: parentID, origin: origin),
+                                                   environment: env.json, parent: parent, origin: origin),
                                       batchSize: RecordBatch.defaultLimit)
         return try drive(planned, state: state, recorder: recorder, resumedAt: nil)
     }
@@ -43,9 +44,9 @@ public final class ExperimentRunner {
     /// The run is then taken over atomically (`TrainingStore.takeOverRun`): a run another live
     /// process trains is refused, naming it.
     public func resume(_ runID: String) throws -> Outcome {
-        let run = try store.resolveRun(runID, includeDeleted: false)
+        let (ref, run) = try store.lookUpRun(runID, includeDeleted: false)
         if run.status == .finished { throw RunLeaseError.finished(run: run.id) }
-        if let holder = try store.lease(of: run.id), !holder.isGone() {
+        if let holder = try store.lease(of: ref), !holder.isGone() {
             throw RunLeaseError.held(run: run.id, holder: holder.describe())
         }
         let planned = try plannedRun(from: run)
@@ -54,7 +55,7 @@ public final class ExperimentRunner {
             throw TrackerError.invalidArgument("the data of run \(run.id) changed since it was recorded (fingerprint \(fp.prefix(12))… now \(planned.data.fingerprint.prefix(12))…); it cannot be resumed bit-for-bit")
         }
         var state = try TrainingState(planned: planned)
-        let checkpoint = try store.latestCheckpoint(run: run.id)
+        let checkpoint = try store.latestCheckpoint(run: ref)
         if let checkpoint {
             do {
                 try state.restore(try store.checkpointData(checkpoint))
@@ -65,14 +66,14 @@ public final class ExperimentRunner {
                 throw TrackerError.invalidArgument("cannot resume run \(run.id) from its \(checkpoint.kind.rawValue) checkpoint at step \(checkpoint.step) (id \(checkpoint.id)): \(error.localizedDescription). The run was left \(run.status.rawValue); train it again with: tracker rerun \(run.id)")
             }
         }
-        let kept = try store.checkpoints(run: run.id).filter { $0.step <= (checkpoint?.step ?? -1) }
-        let recorder = try store.takeOverRun(run.id, afterStep: checkpoint?.step, batchSize: RecordBatch.defaultLimit)
+        let kept = try store.checkpoints(run: ref).filter { $0.step <= (checkpoint?.step ?? -1) }
+        let recorder = try store.takeOverRun(ref, afterStep: checkpoint?.step, batchSize: RecordBatch.defaultLimit)
         if checkpoint?.kind == .last {
             // Only stores written before the last checkpoint and the finished status shared a
             // transaction hold this: the training is complete, re-running its end would
             // duplicate the last checkpoint and the best-epoch note.
             try recorder.finish(.finished)
-            return Outcome(runID: run.id, name: planned.name, status: .finished)
+            return Outcome(run: ref, name: planned.name, status: .finished)
         }
         return try drive(planned, state: state, recorder: recorder, resumedAt: checkpoint?.step ?? 0, checkpoints: kept)
     }
@@ -101,9 +102,9 @@ public final class ExperimentRunner {
             try? recorder.finish(.failed)
             throw error
         }
-        let summary = try store.summary(of: recorder.runID)
+        let summary = try store.summary(of: recorder.run)
         progress.report(.finished(runID: recorder.runID, status: status, metrics: summary.metrics.mapValues(\.last)))
-        return Outcome(runID: recorder.runID, name: planned.name, status: status)
+        return Outcome(run: recorder.run, name: planned.name, status: status)
     }
 
     static func derivedParams(loop: TrainingLoop, planned: PlannedRun) -> [String: ParamValue] {

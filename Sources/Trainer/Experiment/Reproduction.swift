@@ -21,19 +21,24 @@ public struct Reproduction: Sendable {
     /// The relative tolerance used when environments differ (another CPU, BLAS kernel or thread count).
     public static let fallbackTolerance = 1e-4
 
-    /// Compares every metric series of two stored runs.
+    /// Compares every metric series of two stored runs (ids or unique prefixes).
     public static func compare(store: any TrainingStore, original a: String, rerun b: String) throws -> Reproduction {
-        let ra = try store.resolveRun(a, includeDeleted: true), rb = try store.resolveRun(b, includeDeleted: true)
+        try compare(store: store, original: try store.lookUpRun(a, includeDeleted: true), rerun: try store.lookUpRun(b, includeDeleted: true))
+    }
+
+    /// Compares every metric series of two resolved runs.
+    static func compare(store: any TrainingStore, original: (ref: RunRef, info: RunInfo), rerun: (ref: RunRef, info: RunInfo)) throws -> Reproduction {
+        let (ra, rb) = (original.info, rerun.info)
         let envDiff = JSONDiff.changes(try JSONValue.parse(ra.environment), try JSONValue.parse(rb.environment))
             .filter { RunEnvironment.determinismFields.contains($0.path) }
         let tolerance: Double? = envDiff.isEmpty ? nil : fallbackTolerance
         let timing = ExperimentRunner.timingMetrics
-        let keysA = Set(try store.metricKeys(run: ra.id)), keysB = Set(try store.metricKeys(run: rb.id))
+        let keysA = Set(try store.metricKeys(run: original.ref)), keysB = Set(try store.metricKeys(run: rerun.ref))
         let keys = keysA.union(keysB).subtracting(timing).sorted()
         var points = 0
         var first: RunDiff.Divergence?
         for key in keys {
-            let d = RunDiff.firstDivergence(key: key, try store.metricSeries(run: ra.id, key: key), try store.metricSeries(run: rb.id, key: key),
+            let d = RunDiff.firstDivergence(key: key, try store.metricSeries(run: original.ref, key: key), try store.metricSeries(run: rerun.ref, key: key),
                                             tolerance: tolerance)
             points += d.matchingPoints
             if let step = d.step, first.map({ step < $0.step! || (step == $0.step! && key < $0.key) }) ?? true { first = d }
@@ -65,9 +70,10 @@ extension ExperimentRunner {
     /// Trains a stored run's config again as a new run (origin `rerun`, parent the original)
     /// and compares the two.
     public func rerun(_ runID: String) throws -> (Outcome, Reproduction) {
-        let run = try store.resolveRun(runID, includeDeleted: false)
-        let planned = try plannedRun(from: run)
-        let outcome = try train(planned, origin: .rerun, parentID: run.id)
-        return (outcome, try Reproduction.compare(store: store, original: run.id, rerun: outcome.runID))
+        let original = try store.lookUpRun(runID, includeDeleted: false)
+        let planned = try plannedRun(from: original.info)
+        let outcome = try train(planned, origin: .rerun, parent: original.ref)
+        let rerun = (ref: outcome.run, info: try store.summary(of: outcome.run).run)
+        return (outcome, try Reproduction.compare(store: store, original: original, rerun: rerun))
     }
 }

@@ -31,79 +31,96 @@ public enum Sweep {
         guard let sweep else {
             return [Point(name: baseName, overrides: [], config: .object(base))]
         }
+        let section = try sweepSection(sweep, doc: doc)
+        let variants = try self.variants(section["variants"], doc: doc)
+        let grid = try self.grid(section["grid"], doc: doc)
+        try checkCount(variants: variants.count, grid: grid, doc: doc)
+        let combos = combinations(of: grid)
+        return try variants.flatMap { variant in
+            try combos.map { try point(base: base, baseName: baseName, variant: variant, combo: $0) }
+        }
+    }
+
+    /// A named variant of a sweep: its overrides, keys sorted; the unnamed one stands for "no variants".
+    struct Variant {
+        var name: String?
+        var set: [(String, JSONValue)]
+    }
+
+    /// The `sweep:` mapping, with no keys but `grid` and `variants`.
+    static func sweepSection(_ sweep: JSONValue, doc: ConfigDocument) throws -> [String: JSONValue] {
         guard case .object(let s) = sweep else {
             throw ConfigError(message: "'sweep' must be a mapping with 'grid' and/or 'variants'", location: doc.location(of: "sweep"))
         }
         for key in s.keys where key != "grid" && key != "variants" {
             throw ConfigError(message: "unknown key 'sweep.\(key)' (expected 'grid' or 'variants')", location: doc.location(of: "sweep.\(key)"))
         }
-
-        var variants: [(name: String?, set: [(String, JSONValue)])] = [(nil, [])]
-        if let v = s["variants"] {
-            guard case .array(let items) = v, !items.isEmpty else {
-                throw ConfigError(message: "'sweep.variants' must be a non-empty list", location: doc.location(of: "sweep.variants"))
-            }
-            variants = []
-            var seen = Set<String>()
-            for (i, item) in items.enumerated() {
-                let at = "sweep.variants.\(i)"
-                guard case .object(let o) = item, let name = o["name"]?.stringValue, !name.isEmpty else {
-                    throw ConfigError(message: "'\(at)' needs a 'name'", location: doc.location(of: at))
-                }
-                guard seen.insert(name).inserted else {
-                    throw ConfigError(message: "two variants are named '\(name)'", location: doc.location(of: at))
-                }
-                for key in o.keys where key != "name" && key != "set" {
-                    throw ConfigError(message: "unknown key '\(at).\(key)' (expected 'name' and 'set')", location: doc.location(of: "\(at).\(key)"))
-                }
-                var set: [(String, JSONValue)] = []
-                if let sv = o["set"] {
-                    guard case .object(let so) = sv else {
-                        throw ConfigError(message: "'\(at).set' must map keys to values", location: doc.location(of: "\(at).set"))
-                    }
-                    set = so.keys.sorted().map { ($0, so[$0]!) }  // keys come from the dictionary itself
-                }
-                variants.append((name, set))
-            }
-        }
-
-        var grid: [(String, [JSONValue])] = []
-        if let g = s["grid"] {
-            guard case .object(let o) = g, !o.isEmpty else {
-                throw ConfigError(message: "'sweep.grid' must map keys to lists of values", location: doc.location(of: "sweep.grid"))
-            }
-            for key in o.keys.sorted() {
-                guard case .array(let values) = o[key]!, !values.isEmpty else {
-                    throw ConfigError(message: "'sweep.grid.\(key)' must be a non-empty list of values", location: doc.location(of: "sweep.grid.\(key)"))
-                }
-                grid.append((key, values))
-            }
-        }
-
-        try checkCount(variants: variants.count, grid: grid, doc: doc)
-
-        var combos: [[(String, JSONValue)]] = [[]]
-        for (key, values) in grid {
-            combos = combos.flatMap { c in values.map { c + [(key, $0)] } }
-        }
-
-        var points: [Point] = []
-        for variant in variants {
-            for combo in combos {
-                var config = JSONValue.object(base)
-                for (key, value) in variant.set + combo {
-                    config = try ConfigDocument.setting(config, path: key.split(separator: ".").map(String.init), to: value, full: key)
-                }
-                var parts: [String] = []
-                if let n = variant.name { parts.append(n) }
-                parts += combo.map { "\($0.0.split(separator: ".").last.map(String.init) ?? $0.0)=\(short($0.1))" }
-                let name = parts.isEmpty ? baseName : parts.joined(separator: " ")
-                if case .object(var o) = config { o["name"] = .string(name); config = .object(o) }
-                points.append(Point(name: name, overrides: (variant.set + combo).map { (key: $0.0, value: $0.1) }, config: config))
-            }
-        }
-        return points
+        return s
     }
+
+    /// The variants of `sweep.variants`, in order, names unique; one unnamed variant when absent.
+    static func variants(_ value: JSONValue?, doc: ConfigDocument) throws -> [Variant] {
+        guard let value else { return [Variant(name: nil, set: [])] }
+        guard case .array(let items) = value, !items.isEmpty else {
+            throw ConfigError(message: "'sweep.variants' must be a non-empty list", location: doc.location(of: "sweep.variants"))
+        }
+        var seen = Set<String>()
+        return try items.enumerated().map { i, item in try variant(item, at: "sweep.variants.\(i)", seen: &seen, doc: doc) }
+    }
+
+    /// One item of `sweep.variants`: a `name` not in `seen` and an optional `set` mapping.
+    static func variant(_ item: JSONValue, at path: String, seen: inout Set<String>, doc: ConfigDocument) throws -> Variant {
+        guard case .object(let o) = item, let name = o["name"]?.stringValue, !name.isEmpty else {
+            throw ConfigError(message: "'\(path)' needs a 'name'", location: doc.location(of: path))
+        }
+        guard seen.insert(name).inserted else {
+            throw ConfigError(message: "two variants are named '\(name)'", location: doc.location(of: path))
+        }
+        for key in o.keys where key != "name" && key != "set" {
+            throw ConfigError(message: "unknown key '\(path).\(key)' (expected 'name' and 'set')", location: doc.location(of: "\(path).\(key)"))
+        }
+        guard let set = o["set"] else { return Variant(name: name, set: []) }
+        guard case .object(let so) = set else {
+            throw ConfigError(message: "'\(path).set' must map keys to values", location: doc.location(of: "\(path).set"))
+        }
+        return Variant(name: name, set: so.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// The axes of `sweep.grid`, keys sorted, each a non-empty list; none when absent.
+    static func grid(_ value: JSONValue?, doc: ConfigDocument) throws -> [(String, [JSONValue])] {
+        guard let value else { return [] }
+        guard case .object(let o) = value, !o.isEmpty else {
+            throw ConfigError(message: "'sweep.grid' must map keys to lists of values", location: doc.location(of: "sweep.grid"))
+        }
+        return try o.sorted { $0.key < $1.key }.map { key, list in
+            guard case .array(let values) = list, !values.isEmpty else {
+                throw ConfigError(message: "'sweep.grid.\(key)' must be a non-empty list of values", location: doc.location(of: "sweep.grid.\(key)"))
+            }
+            return (key, values)
+        }
+    }
+
+    /// Every combination of the grid's values, the last axis varying fastest.
+    static func combinations(of grid: [(String, [JSONValue])]) -> [[(String, JSONValue)]] {
+        grid.reduce([[]]) { combos, axis in combos.flatMap { c in axis.1.map { c + [(axis.0, $0)] } } }
+    }
+
+    /// The run of one variant at one grid point: the base config with both applied, named
+    /// after the variant and the grid values (`sigmoid dropout=0.5`).
+    static func point(base: [String: JSONValue], baseName: String, variant: Variant, combo: [(String, JSONValue)]) throws -> Point {
+        let overrides = variant.set + combo
+        var config = JSONValue.object(base)
+        for (key, value) in overrides {
+            config = try ConfigDocument.setting(config, path: key.split(separator: ".").map(String.init), to: value, full: key)
+        }
+        let parts = (variant.name.map { [$0] } ?? []) + combo.map { "\(leaf(of: $0.0))=\(short($0.1))" }
+        let name = parts.isEmpty ? baseName : parts.joined(separator: " ")
+        if case .object(var o) = config { o["name"] = .string(name); config = .object(o) }
+        return Point(name: name, overrides: overrides.map { (key: $0.0, value: $0.1) }, config: config)
+    }
+
+    /// The last segment of a dotted key (`model.dropout` → `dropout`).
+    static func leaf(of key: String) -> String { key.split(separator: ".").last.map(String.init) ?? key }
 
     /// Refuses a sweep of more than `maxRuns` runs: the product of the grid's list sizes and
     /// the number of variants, multiplied with overflow checks, before any run is built.

@@ -19,10 +19,10 @@ extension TrainingLoop {
             recorder.log(bnStats: stats.batchNorms.map { BNStat(layer: $0.layer, step: step, epoch: epoch, runningMean: $0.runningMean, runningVar: $0.runningVariance) })
         }
         if c.logging.histograms {
-            var hists: [Histogram] = []
+            var hists: [HistogramRecord] = []
             for p in trainer.model.parameters where p.role == .weight {
                 let h = try TensorHistogram.symmetric(p.value, bins: c.logging.histogramBins)
-                hists.append(Histogram(tensor: p.name, step: step, epoch: epoch, lo: Double(h.lower), hi: Double(h.upper), counts: h.counts.map { Int32(clamping: $0) }))
+                hists.append(HistogramRecord(tensor: p.name, step: step, epoch: epoch, lo: Double(h.lower), hi: Double(h.upper), counts: h.counts.map { Int32(clamping: $0) }))
             }
             recorder.log(histograms: hists)
         }

@@ -3,7 +3,7 @@
 ///
 /// `bins` equal-width bins over `[lower, upper)`; values below or at/above the range
 /// (and NaNs) are counted apart, so the totals always add up to the element count.
-/// (What a run stores is Tracker's `Histogram` record, built from this one at each epoch.)
+/// (What a run stores is Tracker's `HistogramRecord`, built from this one at each epoch.)
 public struct TensorHistogram: Sendable, Equatable {
     public var lower: Float
     public var upper: Float
