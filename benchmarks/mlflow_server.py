@@ -12,7 +12,7 @@ two servers so slow drift of a shared machine hits both:
    --rounds rounds per server; points/s (median, range), and the client's own share: the
    client process's CPU time over the wall time (serialising Metric objects, HTTP).
 2. population: --runs runs, each `create_run` + one `log_batch` (5 params, 3 metrics x 10
-   steps) + `set_terminated`; runs/s.
+   steps) + `set_terminated`, by --populate-threads clients at once; runs/s.
 3. search over those runs: `search_runs` with a filter and an order (the first 100 hits),
    and without a filter (the first 1000 runs by start time), --queries times each per server,
    interleaved; median and range in ms.
@@ -43,17 +43,47 @@ def free_port():
     return port
 
 
-def wait_ready(url, proc, timeout=120):
+def wait_ready(url, proc, log, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+            with open(log, errors="replace") as f:
+                raise SystemExit(f"server exited with {proc.returncode}: {f.read()[-2000:]}")
         try:
             with urllib.request.urlopen(url + "/api/2.0/mlflow/experiments/get-by-name?experiment_name=Default", timeout=2):
                 return
         except Exception:
             time.sleep(0.2)
     raise SystemExit(f"server at {url} not ready after {timeout}s")
+
+
+def tree_cpu_seconds(pid):
+    """CPU seconds used so far by a process and all its descendants (from /proc)."""
+    total, todo, ticks = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
+
+
+def settle(proc, quiet=0.05, timeout=180):
+    """Waits until a server's processes are idle: mlflow server answers while its other
+    workers are still starting, and their start-up must not be measured as the peer's load."""
+    deadline, last = time.time() + timeout, tree_cpu_seconds(proc.pid)
+    while time.time() < deadline:
+        time.sleep(1.0)
+        now = tree_cpu_seconds(proc.pid)
+        if now - last < quiet:
+            return
+        last = now
 
 
 class Server:
@@ -63,13 +93,16 @@ class Server:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         if kind == "tracker":
-            cmd = [args.tracker, "server", "--db", os.path.join(self.dir, "tracker.db"), "--port", str(port)]
+            cmd = [os.path.abspath(args.tracker), "server", "--db", os.path.join(self.dir, "tracker.db"), "--port", str(port)]
         else:
             mlflow_bin = os.path.join(os.path.dirname(sys.executable), "mlflow")
             cmd = [mlflow_bin, "server", "--backend-store-uri", f"sqlite:///{self.dir}/mlflow.db",
                    "--default-artifact-root", os.path.join(self.dir, "artifacts"), "--host", "127.0.0.1", "--port", str(port)]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir)
-        wait_ready(self.url, self.proc)
+        # The server's output goes to a file (a pipe nobody reads would stall a chatty server).
+        self.log = open(os.path.join(self.dir, "server.log"), "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.dir)
+        wait_ready(self.url, self.proc, os.path.join(self.dir, "server.log"))
+        settle(self.proc)
         self.client = MlflowClient(tracking_uri=self.url)
 
     def stop(self):
@@ -79,6 +112,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.close()
 
 
 def ingest(server, points):
@@ -94,14 +128,16 @@ def ingest(server, points):
     return points / wall, cpu / wall
 
 
-def populate(server, runs, seed):
-    c = server.client
-    eid = c.create_experiment("search")
+def populate(server, runs, seed, threads):
+    """--runs runs in one experiment, created by `threads` clients at once (as a sweep's
+    workers would); the same runs (same seed) on both servers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    eid = server.client.create_experiment("search")
     rnd = random.Random(seed)
     ts = int(time.time() * 1000)
-    t0 = time.perf_counter()
+    specs = []
     for r in range(runs):
-        rid = c.create_run(eid).info.run_id
         final = rnd.uniform(0.6, 0.92)
         params = [Param("lr", rnd.choice(["0.001", "0.0003", "0.0001"])), Param("batch_size", rnd.choice(["64", "128", "256"])),
                   Param("dropout", rnd.choice(["0.0", "0.25", "0.5"])), Param("hidden", rnd.choice(["256,128", "512,256", "64x20"])),
@@ -111,8 +147,18 @@ def populate(server, runs, seed):
             f = (s + 1) / 10
             ms += [Metric("train_loss", 2.3 * (1 - f) + 0.2, ts + s, s), Metric("val_loss", 2.3 * (1 - f) + 0.3, ts + s, s),
                    Metric("val_acc", 0.1 + (final - 0.1) * f, ts + s, s)]
-        c.log_batch(rid, metrics=ms, params=params)
-        c.set_terminated(rid)
+        specs.append((params, ms))
+
+    def work(part):
+        c = MlflowClient(tracking_uri=server.url)
+        for params, ms in part:
+            rid = c.create_run(eid).info.run_id
+            c.log_batch(rid, metrics=ms, params=params)
+            c.set_terminated(rid)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(work, [specs[i::threads] for i in range(threads)]))
     return runs / (time.perf_counter() - t0), eid
 
 
@@ -133,9 +179,10 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--runs", type=int, default=10_000)
     p.add_argument("--queries", type=int, default=15)
+    p.add_argument("--populate-threads", type=int, default=4, help="clients creating the runs at once")
     a = p.parse_args()
-    if a.points < 1000 or a.points % 1000 or not 1 <= a.rounds <= 20 or not 1 <= a.runs <= 100_000 or not 1 <= a.queries <= 1000:
-        raise SystemExit("--points: a multiple of 1000; --rounds 1..20; --runs 1..100000; --queries 1..1000")
+    if a.points < 1000 or a.points % 1000 or not 1 <= a.rounds <= 20 or not 1 <= a.runs <= 100_000 or not 1 <= a.queries <= 1000 or not 1 <= a.populate_threads <= 32:
+        raise SystemExit("--points: a multiple of 1000; --rounds 1..20; --runs 1..100000; --queries 1..1000; --populate-threads 1..32")
     root = tempfile.mkdtemp(prefix="bench-mlflow-server-")
     servers = {}
     try:
@@ -150,7 +197,7 @@ def main():
                 print(f"ingest round {r + 1} {kind}: {rate:,.0f} points/s (client CPU {100 * share:.0f}% of the wall time)", flush=True)
         exps = {}
         for kind, s in servers.items():
-            rate, exps[kind] = populate(s, a.runs, seed=7)
+            rate, exps[kind] = populate(s, a.runs, seed=7, threads=a.populate_threads)
             out[kind]["populate_runs_per_s"] = rate
             print(f"populated {a.runs} runs into {kind}: {rate:,.0f} runs/s", flush=True)
         counts = {}
