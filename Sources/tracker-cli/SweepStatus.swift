@@ -21,7 +21,12 @@ struct SweepStatus: ParsableCommand {
     func run() throws {
         let runs = try store.openForReading().queuedRuns(experiment: experiment)
         let now = Date().timeIntervalSince1970
-        func age(_ r: QueuedRun) -> String { r.holder?.heartbeat.map { Format.duration(max(0, now - $0)) } ?? "" }
+        // The heartbeat's age says something only while an agent holds the run or just lost it.
+        func ageSeconds(_ r: QueuedRun) -> Double? {
+            guard r.state == .running || r.state == .stopped else { return nil }
+            return r.holder?.heartbeat.map { max(0, now - $0) }
+        }
+        func age(_ r: QueuedRun) -> String { ageSeconds(r).map { Format.duration($0) } ?? "" }
         func cells(_ r: QueuedRun) -> [String] {
             [r.id, r.experiment, r.name, r.state.rawValue, r.status.rawValue, r.holder?.host ?? "", r.holder?.pid.map(String.init) ?? "", age(r)]
         }
@@ -32,7 +37,7 @@ struct SweepStatus: ParsableCommand {
                 .object(["id": .string(r.id), "experiment": .string(r.experiment), "name": .string(r.name), "state": .string(r.state.rawValue),
                          "status": .string(r.status.rawValue), "host": r.holder?.host.map { .string($0) } ?? .null,
                          "pid": r.holder?.pid.map { .int(Int64($0)) } ?? .null,
-                         "heartbeat_age_s": r.holder?.heartbeat.map { .double(max(0, now - $0)) } ?? .null])
+                         "heartbeat_age_s": ageSeconds(r).map { .double($0) } ?? .null])
             }))
         case .csv:
             Console.out(CSV.table(headers, runs.map(cells)), terminator: "")

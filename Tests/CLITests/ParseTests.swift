@@ -21,11 +21,18 @@ struct ParseTests {
         #expect(show.format == .json)
         let diff = try #require(try TrackerCommand.parseAsRoot(["diff", "a", "b"]) as? DiffCommand)
         #expect(diff.runA == "a" && diff.runB == "b" && diff.format == .table)
+        let agent = try #require(try TrackerCommand.parseAsRoot(["agent", "--count", "3", "--experiment", "e", "--until-empty"]) as? AgentCommand)
+        #expect(agent.count == 3 && agent.experiment == "e" && agent.untilEmpty && agent.poll == 10)
+        let submit = try #require(try TrackerCommand.parseAsRoot(["sweep", "submit", "c.yaml", "--set", "epochs=2"]) as? SweepSubmit)
+        #expect(submit.config == "c.yaml" && submit.overrides == ["epochs=2"])
+        let status = try #require(try TrackerCommand.parseAsRoot(["sweep", "status", "--all", "--format", "json"]) as? SweepStatus)
+        #expect(status.all && status.output.format == .json)
     }
 
     @Test("usage errors are parse errors, not runs: unknown subcommand, missing argument, bad enum value")
     func refuses() {
-        for args in [["nonsense"], ["diff", "only-one"], ["runs", "--format", "xml"], ["show"], ["runs", "--limit", "many"]] {
+        for args in [["nonsense"], ["diff", "only-one"], ["runs", "--format", "xml"], ["show"], ["runs", "--limit", "many"],
+                     ["sweep", "submit"], ["agent", "--count", "0"], ["agent", "--poll", "-1"], ["agent", "--count", "1.5"]] {
             #expect(throws: (any Error).self, "\(args)") { _ = try TrackerCommand.parseAsRoot(args) }
         }
     }
@@ -36,7 +43,9 @@ struct ParseTests {
         for command in commands {
             #expect(!command.helpMessage(columns: 100).isEmpty)
         }
-        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self)]
+        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self),
+                                                         ("agent", AgentCommand.self), ("sweep", SweepCommand.self), ("sweep-submit", SweepSubmit.self),
+                                                         ("sweep-status", SweepStatus.self)]
         for (name, command) in checked {
             let text = command == TrackerCommand.self ? TrackerCommand.helpMessage(columns: 100) : TrackerCommand.helpMessage(for: command, columns: 100)
             let url = folder.appendingPathComponent("\(name).txt")
