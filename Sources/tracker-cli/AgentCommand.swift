@@ -38,8 +38,13 @@ struct AgentCommand: ParsableCommand {
         let runner = ExperimentRunner(store: opened, progress: ProgressPrinter(), interrupt: trap.flag)
         let me = "agent pid \(Liveness.pid)@\(Liveness.hostName)"
         var steps: [ExperimentRunner.AgentStep] = []
+        let started = Date()
+        var claiming = 0.0
         while trap.exitCode == nil, count.map({ steps.count < $0 }) ?? true {
-            guard let claim = try runner.claimNext(experiment: experiment) else {
+            let asked = Date()
+            let next = try runner.claimNext(experiment: experiment)
+            claiming += Date().timeIntervalSince(asked)
+            guard let claim = next else {
                 if untilEmpty { break }
                 if !sleep(seconds: poll, unless: trap) { break }
                 continue
@@ -51,7 +56,10 @@ struct AgentCommand: ParsableCommand {
             steps.append(step)
         }
         let finished = steps.filter { $0.status == .finished }.count
-        Console.out("\(me): trained \(steps.count) run\(steps.count == 1 ? "" : "s"), \(finished) finished" + (steps.count > finished ? ", \(steps.count - finished) not" : ""))
+        // The cost of sharing: time in claims, and in store writes (mostly overlapping training).
+        let cost = "claims \(Format.milliseconds(claiming)), store writes \(Format.milliseconds(RecorderClock.seconds)) of \(Format.milliseconds(Date().timeIntervalSince(started)))"
+        Console.out("\(me): trained \(steps.count) run\(steps.count == 1 ? "" : "s"), \(finished) finished" + (steps.count > finished ? ", \(steps.count - finished) not" : "")
+                    + " (\(cost))")
         if let code = trap.exitCode { throw ExitCode(code) }
         if finished < steps.count { throw ExitCode(1) }
     }
