@@ -160,6 +160,25 @@ struct AgentTests {
         #expect(crashed.message.contains("4242") && crashed.message.contains("other-node"), "\(crashed.message)")
     }
 
+    @Test("a run resumed by an agent in another environment (here: a stored BLAS core that differs) says so in its events, field by field")
+    func environmentChange() throws {
+        let tmp = TempDir()
+        let config = try Configs.write(HardeningConfigs.quick.replacingOccurrences(of: "experiment: hardening", with: "experiment: agents-env"), to: tmp)
+        let db = tmp.path("queue.db")
+        let queued = try submit(config, db: db)
+        let killed = try CLI.run(["agent", "--db", db, "--until-empty"], environment: ["TRACKER_TEST_KILL_AT": "checkpoint:2:committed"])
+        #expect(killed.status == SIGKILL, "\(killed.stderr)")
+        let store = try Store(path: db)
+        try store.db.run("UPDATE runs SET environment = json_set(environment, '$.blas_core', 'SomeOtherCore') WHERE id = ?", [.text(queued[0])])
+        let resumed = try CLI.run(["agent", "--db", db, "--until-empty"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let note = try #require(try store.events(run: queued[0]).first { $0.kind == "environment" })
+        #expect(note.level == .warning && note.message.contains("blas_core") && note.message.contains("SomeOtherCore"), "\(note.message)")
+        #expect(note.message.contains("step \(HardeningConfigs.stepsPerEpoch * 2)"), "\(note.message)")
+        let shown = try CLI.run(["show", queued[0], "--db", db])
+        #expect(shown.stdout.contains("resumed in another environment"), "\(shown.stdout)")
+    }
+
     @Test("hostile inputs: a bad config, an unknown experiment, bad --count/--poll values and a missing store are clear errors; nothing is queued")
     func hostileInputs() throws {
         let tmp = TempDir()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import Tracker
 @testable import tracker_cli
 
 /// The command line as swift-argument-parser sees it: `parseAsRoot` on argument lists, and
@@ -34,6 +35,20 @@ struct ParseTests {
         for args in [["nonsense"], ["diff", "only-one"], ["runs", "--format", "xml"], ["show"], ["runs", "--limit", "many"],
                      ["sweep", "submit"], ["agent", "--count", "0"], ["agent", "--poll", "-1"], ["agent", "--count", "1.5"]] {
             #expect(throws: (any Error).self, "\(args)") { _ = try TrackerCommand.parseAsRoot(args) }
+        }
+    }
+
+    @Test("seeded random --count and --poll values: in range they parse, anything else is a usage error (never a crash)")
+    func agentOptionValues() {
+        var g = SplitMix64(state: 0xa6e47)
+        let alphabet = Array("0123456789-+.e x")
+        for _ in 0..<500 {
+            let text = String((0..<Int.random(in: 1...22, using: &g)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+            for (option, range) in [("--count", AgentCommand.countRange), ("--poll", AgentCommand.pollRange)] {
+                let parsed = try? TrackerCommand.parseAsRoot(["agent", option, text]) as? AgentCommand
+                let expected = Int(text).map { range.contains($0) } ?? false
+                #expect((parsed != nil) == expected, "\(option) \(text)")
+            }
         }
     }
 
