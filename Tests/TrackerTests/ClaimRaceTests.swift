@@ -61,12 +61,16 @@ struct ClaimRaceTests {
         for i in 4..<6 { try hold(store, ids[i], status: "running", pid: 99, host: "other-node", heartbeat: now - Liveness.staleAfter - 5) }
         try hold(store, ids[6], status: "running", pid: 99, host: "other-node", heartbeat: now - 1)
         try hold(store, ids[7], status: "interrupted", pid: dead, host: Liveness.hostName, heartbeat: now - 1)
+        // 8: interrupted (ended) by an agent on another host that is still alive: free at once.
+        try hold(store, ids[8], status: "interrupted", pid: 99, host: "other-node", heartbeat: now - 1)
+        try store.db.run("UPDATE runs SET ended_at = ? WHERE id = ?", [.real(now - 1), .text(ids[8])])
         let claims = try race(path: path, threads: 8)
         let order = claims.map(\.run.id)
         #expect(order.sorted() == ids.filter { $0 != ids[6] }.sorted(), "each claimable run once, never the live one")
         let resumed = Set(claims.filter(\.resumes).map(\.run.id))
-        #expect(resumed == Set(ids[0..<6] + [ids[7]]))
+        #expect(resumed == Set(ids[0..<6] + [ids[7], ids[8]]))
         #expect(claims.filter(\.resumes).allSatisfy { $0.previous?.pid == dead || $0.previous?.host == "other-node" })
+        #expect(try store.resolveRun(ids[8]).endedAt == nil, "a claim clears the end time, so no other agent takes the run")
         for id in resumed {
             let info = try store.resolveRun(id)
             #expect(info.pid == Liveness.pid && info.host == Liveness.hostName, "the claim is this process's lease")

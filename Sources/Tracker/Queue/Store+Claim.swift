@@ -5,7 +5,7 @@ extension Store {
     /// there is nothing to claim (of `experiment`, when given).
     ///
     /// First a queued run that started and stopped without finishing — its agent was
-    /// interrupted, or died (`running` with a holder that is provably gone: its pid is dead on
+    /// interrupted (SIGTERM, Ctrl-C: it checkpointed and ended the run), or died (`running` with a holder that is provably gone: its pid is dead on
     /// this host, or its lease expired, `Liveness.staleAfter`) — so a preempted run is resumed
     /// before new work starts; then the oldest `queued` run.
     ///
@@ -13,9 +13,9 @@ extension Store {
     /// transaction (one writer at a time: two agents cannot both read a row as free); the
     /// UPDATE is guarded by the values read, so it also holds under row locks (PostgreSQL:
     /// the SELECTs become `… FOR UPDATE SKIP LOCKED`). A fresh run becomes `running` under
-    /// this process's lease; a stopped one keeps its status with this process's lease (a
-    /// dead holder's `running` is first written `crashed`, with its event, as a writer's open
-    /// would), and `takeOverRun` then resumes it.
+    /// this process's lease; a stopped one keeps its status with this process's lease and no
+    /// end time (a dead holder's `running` is first written `crashed`, with its event, as a
+    /// writer's open would), and `takeOverRun` then resumes it.
     public func claimNextRun(experiment: String? = nil) throws -> RunClaim? {
         try requireWritable()
         if let experiment { try requireExperiment(experiment) }
@@ -25,14 +25,18 @@ extension Store {
         let scopeArgs: [SQLValue] = experiment.map { [.text($0)] } ?? []
         let claimed: (seq: Int64, resumes: Bool, previous: ProcessHolder?)? = try db.transaction(.immediate) {
             let stopped = try db.query("""
-                SELECT r.seq, r.status, r.pid, r.host, r.heartbeat_at FROM runs r
+                SELECT r.seq, r.status, r.pid, r.host, r.heartbeat_at, r.ended_at FROM runs r
                 WHERE r.queued_at IS NOT NULL AND r.deleted_at IS NULL AND r.status IN ('running', 'interrupted', 'crashed')\(scope)
                 ORDER BY r.queued_at, r.seq
                 """, scopeArgs) {
                 (seq: $0.int(0), status: $0.text(1),
-                 holder: ProcessHolder(pid: $0.optionalInt(2).map { Int($0) }, host: $0.optionalText(3), heartbeat: $0.optionalDouble(4)))
+                 holder: ProcessHolder(pid: $0.optionalInt(2).map { Int($0) }, host: $0.optionalText(3), heartbeat: $0.optionalDouble(4)),
+                 endedAt: $0.optionalDouble(5))
             }
-            for c in stopped where c.holder.isGone(now: now) {
+            // A stopped run with an end time is free whoever stopped it (an agent that checkpointed
+            // on SIGTERM may live on elsewhere); a claim clears the end time, so a stopped run
+            // without one is an earlier claimer's until that claimer is gone.
+            for c in stopped where (c.status != RunStatus.running.rawValue && c.endedAt != nil) || c.holder.isGone(now: now) {
                 let guardArgs: [SQLValue] = [.integer(c.seq), .text(c.status), .optional(c.holder.pid), .optional(c.holder.host), .optional(c.holder.heartbeat)]
                 if c.status == RunStatus.running.rawValue {
                     try db.run("UPDATE runs SET status = 'crashed', ended_at = coalesce(heartbeat_at, ?) WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?",
@@ -42,7 +46,7 @@ extension Store {
                                [.integer(c.seq), .text("the process (\(c.holder.describe(now: now))) stopped without finishing the run; its lease expired or its pid is gone"), .real(now)])
                 }
                 let status = c.status == RunStatus.running.rawValue ? RunStatus.crashed.rawValue : c.status
-                try db.run("UPDATE runs SET pid = ?, host = ?, heartbeat_at = ? WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?",
+                try db.run("UPDATE runs SET ended_at = NULL, pid = ?, host = ?, heartbeat_at = ? WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?",
                            [.optional(me.pid), .optional(me.host), .real(now), .integer(c.seq), .text(status), .optional(c.holder.pid), .optional(c.holder.host),
                             .optional(c.holder.heartbeat)])
                 if db.changes == 1 { return (c.seq, true, c.holder) }

@@ -1,6 +1,9 @@
 import Foundation
 
 extension Store {
+    /// The migration that adds the queue (`queued`, `runs.queued_at`).
+    static let queueSchemaVersion = 4
+
     /// Records every run of a sweep as `queued` (no process holds them yet), all or none in
     /// one transaction, and returns their ids in order. Agents claim them with
     /// `claimNextRun`; the environment stored here is the submitter's until an agent starts
@@ -62,6 +65,8 @@ extension Store {
             sql += " AND e.name = ?"
             args.append(.text(experiment))
         }
+        // A store older than the queue (read as it is, not upgraded) has no queued runs.
+        guard try Migrator.appliedMigrations(db).contains(where: { $0.version == Store.queueSchemaVersion }) else { return [] }
         return try db.query(sql + " ORDER BY r.queued_at, r.seq", args) {
             let holder = $0.isNull(7) && $0.isNull(8) ? nil
                 : ProcessHolder(pid: $0.optionalInt(7).map { Int($0) }, host: $0.optionalText(8), heartbeat: $0.optionalDouble(9))
