@@ -129,6 +129,28 @@ struct AgentTests {
         try compare(store, against: expected)
     }
 
+    @Test("an agent killed from outside (kill -9 at an arbitrary moment of its second epoch): another agent finishes the run, bit-identical")
+    func killedFromOutside() throws {
+        let tmp = TempDir()
+        let config = try Configs.write(HardeningConfigs.slow.replacingOccurrences(of: "experiment: hardening-slow", with: "experiment: agents-kill9"), to: tmp)
+        let expected = try sequential(tmp, config: config)
+        let db = tmp.path("queue.db")
+        let queued = try submit(config, db: db)
+        let agent = try CLI.start(["agent", "--db", db, "--until-empty"])
+        let err = PipeDrain(agent.stderr)
+        #expect(waitForLine(agent.stdout, timeout: 120) { $0.contains("epoch 1/") }, "the agent reached its first epoch end")
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(agent.process.processIdentifier, SIGKILL)
+        agent.process.waitUntilExit()
+        _ = err.wait()
+        #expect(agent.process.terminationStatus == SIGKILL)
+        let second = try CLI.run(["agent", "--db", db, "--until-empty"])
+        #expect(second.status == 0 && second.stdout.contains("resuming it"), "\(second.stdout)\(second.stderr)")
+        let store = try Store(path: db, readOnly: true)
+        #expect(try store.events(run: queued[0]).contains { $0.kind == "resume" })
+        try compare(store, against: expected)
+    }
+
     @Test("a run held by a process on another host is claimed only once its lease expires (TRACKER_LEASE_SECONDS), and sweep status shows where it is")
     func leaseExpiry() throws {
         let tmp = TempDir()
