@@ -5,6 +5,8 @@ let commands: [any ParsableCommand.Type] = [
     Train.self,
     Resume.self,
     Rerun.self,
+    SweepCommand.self,
+    AgentCommand.self,
     RunsCommand.self,
     ShowCommand.self,
     MetricsCommand.self,

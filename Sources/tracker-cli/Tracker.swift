@@ -19,7 +19,7 @@ struct TrackerCommand: ParsableCommand {
         var arguments = Array(CommandLine.arguments.dropFirst())
         ErrorReport.verbose = ErrorReport.takeVerboseFlag(&arguments)
         // Only the training commands do matrix products; the others start faster without the re-exec.
-        if let verb = arguments.first, ["train", "resume", "rerun"].contains(verb) {
+        if let verb = arguments.first, ["train", "resume", "rerun", "agent"].contains(verb) {
             BLAS.reexecWithQuietThreads()
         } else {
             BLAS.stopIdleThreads()

@@ -244,6 +244,8 @@ struct UntouchedFileTests {
         // Version 1 lacks only what readers can do without: read as it is, not upgraded.
         #expect(try CLI.run(["runs", "--db", db]).status == 0)
         #expect(try CLI.run(["experiments", "--db", db]).status == 0)
+        let status = try CLI.run(["sweep", "status", "--db", db])
+        #expect(status.status == 0 && status.stderr.contains("no queued runs"), "\(status.stderr)")
         #expect(try UntouchedFileTests.snapshot(folder) == before)
         let first = try CLI.run(["migrate", "--db", db])
         #expect(first.status == 0)

@@ -117,6 +117,7 @@ enum MLflowStatus {
     static func mlflow(_ status: RunStatus) -> String {
         switch status {
         case .running: "RUNNING"
+        case .queued: "SCHEDULED"
         case .finished: "FINISHED"
         case .interrupted: "KILLED"
         case .failed, .crashed, .diverged: "FAILED"

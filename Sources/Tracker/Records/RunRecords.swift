@@ -1,6 +1,8 @@
 /// The lifecycle state of a run.
 public enum RunStatus: String, Sendable, Codable, CaseIterable {
     case running, finished, failed, interrupted, crashed, diverged
+    /// Recorded by `tracker sweep submit`, waiting for a `tracker agent` to claim it.
+    case queued
 }
 
 /// How a run came to be.

@@ -89,6 +89,10 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     /// Writes a batch on the writer queue, remembering a failure in plain words.
     private func write(_ batch: RecordBatch) {
         guard !batch.isEmpty else { return }
+        RecorderClock.timing { writeNow(batch) }
+    }
+
+    private func writeNow(_ batch: RecordBatch) {
         let w = writer.writer
         do {
             // The lease check costs one lookup a batch and keeps a process that lost its run
@@ -199,7 +203,7 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
 
     /// Runs `body` on the writer queue and returns its result.
     private func onWriter<T>(_ body: (RecordWriter) throws -> T) throws -> T {
-        try queue.sync { try body(writer.writer) }
+        try queue.sync { try RecorderClock.timing { try body(writer.writer) } }
     }
 }
 

@@ -21,6 +21,18 @@ public protocol TrainingStore: AnyObject {
     /// process holds (`RunLeaseError`).
     func takeOverRun(_ run: RunRef, afterStep: Int?, batchSize: Int) throws -> Recorder
 
+    // MARK: the queue that agents share (`tracker sweep submit`, `tracker agent`)
+
+    /// Records runs as `queued`, all or none; returns their ids in order.
+    func queueRuns(_ starts: [RunStart]) throws -> [String]
+    /// Claims the next queued run (or a queued run whose agent died) atomically for this
+    /// process, or nil when none is left; only one process ever gets a given run.
+    func claimNextRun(experiment: String?) throws -> RunClaim?
+    /// Starts a freshly claimed run: records the environment it trains in, returns its recorder.
+    func beginClaimedRun(_ id: String, environment: JSONValue, batchSize: Int) throws -> Recorder
+    /// Marks a claimed run that cannot be trained `failed`, saying why.
+    func abandonClaim(_ id: String, reason: String) throws
+
     // MARK: what a resume or re-run reads
 
     /// The run a user named (any unique prefix), resolved once: its reference and record.

@@ -43,6 +43,13 @@ public enum Format {
         return CFormat.string("%ldd%02ldh", total / 86400, total % 86400 / 3600)
     }
 
+    /// `12 ms` (whole milliseconds), for costs too small for `duration`; `missing` when
+    /// negative or not finite.
+    public static func milliseconds(_ seconds: Double, missing: String = Format.missing) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return missing }
+        return CFormat.string("%.0f ms", seconds * 1000)
+    }
+
     /// Bytes as `12.3 MB` (powers of 1000).
     public static func bytes(_ n: Int64) -> String {
         let units = ["B", "KB", "MB", "GB", "TB"]

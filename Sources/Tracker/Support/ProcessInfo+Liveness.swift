@@ -25,10 +25,27 @@ public struct ProcessHolder: Sendable, Equatable {
 /// `tracker_run_status` function every connection registers), so `runs`, `show`, filters,
 /// sorting, comparisons and the UI all see the same status without touching the file.
 public enum Liveness {
-    /// Seconds between heartbeats of a running recorder.
-    public static let heartbeatInterval: Double = 2
-    /// A holder whose heartbeat is older than this is gone, whatever its pid.
-    public static let staleAfter: Double = 60
+    /// A holder whose heartbeat is older than this is gone, whatever its pid: the lease
+    /// expiry. 60 s unless `TRACKER_LEASE_SECONDS` says otherwise (whole seconds, 2–86400;
+    /// short ones let tests and small clusters take over a dead agent's run quickly). Every
+    /// process that shares a store should use the same value.
+    public static let staleAfter: Double = leaseSeconds(ProcessInfo.processInfo.environment["TRACKER_LEASE_SECONDS"])
+
+    /// Seconds between heartbeats of a running recorder: 2, or a quarter of a shorter lease,
+    /// so a live holder always beats several times before its lease could expire.
+    public static let heartbeatInterval: Double = min(2, staleAfter / 4)
+
+    /// The default lease expiry, and the range `TRACKER_LEASE_SECONDS` may set.
+    public static let defaultLeaseSeconds: Double = 60
+    public static let leaseSecondsRange: ClosedRange<Int> = 2...86_400
+
+    /// The lease expiry `text` (the environment variable's value) sets: the default when
+    /// unset, empty or outside `leaseSecondsRange` (a bad value must not make live runs
+    /// read as crashed, nor dead ones live forever).
+    static func leaseSeconds(_ text: String?) -> Double {
+        guard let text, let n = Int(text.trimmingCharacters(in: .whitespaces)), leaseSecondsRange.contains(n) else { return defaultLeaseSeconds }
+        return Double(n)
+    }
 
     /// This machine's name, as recorded in `runs.host` (read once: it is asked per row).
     public static let hostName: String = {

@@ -68,6 +68,7 @@ public final class ExperimentRunner {
         }
         let kept = try store.checkpoints(run: ref).filter { $0.step <= (checkpoint?.step ?? -1) }
         let recorder = try store.takeOverRun(ref, afterStep: checkpoint?.step, batchSize: RecordBatch.defaultLimit)
+        noteEnvironmentChange(stored: stored, planned: planned, recorder: recorder, step: checkpoint?.step)
         if checkpoint?.kind == .last {
             // Only stores written before the last checkpoint and the finished status shared a
             // transaction hold this: the training is complete, re-running its end would
@@ -78,6 +79,20 @@ public final class ExperimentRunner {
         return try drive(planned, state: state, recorder: recorder, resumedAt: checkpoint?.step ?? 0, checkpoints: kept)
     }
 
+    /// Records a warning event when this process's environment differs from the run's in a
+    /// field that decides bit-identity (CPU, BLAS build or core, threads, build): the steps
+    /// after the resume point then need not equal those of an uninterrupted run, and the
+    /// run's events say so, field by field. The stored environment stays the one it started in.
+    func noteEnvironmentChange(stored: JSONValue, planned: PlannedRun, recorder: any RunRecording, step: Int?) {
+        let c = planned.config
+        let here = RunEnvironment.current(threads: c.threads, datasetFingerprint: planned.data.fingerprint, seed: c.seed).json
+        let changes = JSONDiff.changes(stored, here).filter { RunEnvironment.determinismFields.contains($0.path) }
+        guard !changes.isEmpty else { return }
+        let fields = changes.map { "\($0.path): \($0.a?.canonical ?? "—") → \($0.b?.canonical ?? "—")" }.joined(separator: "; ")
+        recorder.event("environment", "resumed in another environment (\(fields)); the steps after \(step.map { "step \($0)" } ?? "step 0") are not guaranteed bit-identical to an uninterrupted run",
+                       level: .warning, step: step)
+    }
+
     /// The planned run a stored run describes (its stored config, data loaded again).
     public func plannedRun(from run: RunInfo) throws -> PlannedRun {
         let json = try JSONValue.parse(run.config)
@@ -85,7 +100,7 @@ public final class ExperimentRunner {
         return PlannedRun(name: run.name, config: config, json: canonical, data: data, overrides: [])
     }
 
-    private func drive(_ planned: PlannedRun, state: TrainingState, recorder: any RunRecording, resumedAt: Int?, checkpoints: [CheckpointInfo] = []) throws -> Outcome {
+    func drive(_ planned: PlannedRun, state: TrainingState, recorder: any RunRecording, resumedAt: Int?, checkpoints: [CheckpointInfo] = []) throws -> Outcome {
         let status: RunStatus
         do {
             let loop = try TrainingLoop(planned: planned, state: state, recorder: recorder, progress: progress, interrupt: interrupt, checkpoints: checkpoints)

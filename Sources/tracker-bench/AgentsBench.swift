@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Tracker
+
+/// `tracker-bench agents`: an 8-run sweep trained by 1, 2 and 4 `tracker agent` processes on
+/// one SQLite store: wall time, and the share of the agents' time spent claiming runs and
+/// writing to the store (the cost of sharing the queue; it must be negligible).
+struct AgentsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agents", abstract: "An 8-run sweep with 1, 2 and 4 agents: wall time, share spent claiming and recording.")
+
+    @Option(help: "The tracker binary (default: the one beside this benchmark).")
+    var tracker: String?
+
+    @Option(help: "Agent counts to measure, comma-separated.")
+    var agents = "1,2,4"
+
+    static let sweep = """
+        experiment: agents-bench
+        seed: 2
+        data: {source: spirals, size: 12000, classes: 3, noise: 0.3, validation: 0.2}
+        model: {depth: 3, width: 64, activation: relu}
+        optimizer: {type: adam, lr: 0.003}
+        epochs: 6
+        batch_size: 32
+        logging: {checkpoint_every: 1, keep_checkpoints: 2}
+        sweep:
+          grid:
+            optimizer.lr: [0.003, 0.01]
+            model.width: [32, 48, 64, 96]
+        """
+
+    func run() throws {
+        let binary = tracker ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tracker").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no tracker binary at \(binary); build it (swift build -c release --product tracker) or pass --tracker PATH")
+        }
+        let counts = agents.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ (1...16).contains($0) }) else { throw ValidationError("--agents takes counts 1…16, e.g. 1,2,4") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-bench-agents-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("sweep.yaml").path
+        try Self.sweep.write(toFile: config, atomically: true, encoding: .utf8)
+        print("8-run sweep (spirals 12000, 3-layer MLP of width 32–96, 6 epochs, a checkpoint each), agents on one SQLite store; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("agents  wall_s  claims_ms  writes_ms  claim_share  write_share")
+        for n in counts {
+            let db = dir.appendingPathComponent("q\(n).db").path
+            _ = try Self.run(binary, ["sweep", "submit", config, "--db", db])
+            let start = Date()
+            let procs = try (0..<n).map { _ in try Self.start(binary, ["agent", "--db", db, "--until-empty"]) }
+            let outputs = procs.map { p -> String in
+                let out = p.1.fileHandleForReading.readDataToEndOfFile()
+                p.0.waitUntilExit()
+                return String(decoding: out, as: UTF8.self)
+            }
+            let wall = Date().timeIntervalSince(start)
+            var claims = 0.0, writes = 0.0, busy = 0.0
+            for output in outputs {
+                let c = Self.costs(output)
+                claims += c.claims
+                writes += c.writes
+                busy += c.lifetime
+            }
+            let finished = try Store(path: db, readOnly: true).queuedRuns().filter { $0.state == .done }.count
+            guard finished == 8 else { throw ValidationError("only \(finished) of 8 runs finished with \(n) agents") }
+            let claimShare: Double = 100 * claims / max(busy, 1e-9)
+            let writeShare: Double = 100 * writes / max(busy, 1e-9)
+            let fields: [String] = [CFormat.string("%6ld", n), CFormat.string("%6.2f", wall), CFormat.string("%9.1f", claims * 1000),
+                                    CFormat.string("%9.1f", writes * 1000), CFormat.string("%10.3f%%", claimShare), CFormat.string("%10.3f%%", writeShare)]
+            print(fields.joined(separator: "  "))
+        }
+        print("claim_share, write_share: of the agents' summed lifetimes; store writes mostly overlap training (a background queue).")
+    }
+
+    /// (claims, store writes, lifetime) in seconds from an agent's last line:
+    /// `… (claims 3 ms, store writes 120 ms of 9100 ms)`.
+    static func costs(_ output: String) -> (claims: Double, writes: Double, lifetime: Double) {
+        guard let line = output.split(separator: "\n").last(where: { $0.contains("(claims ") }),
+              let open = line.range(of: "(claims ") else { return (0, 0, 0) }
+        let numbers = line[open.upperBound...].split(whereSeparator: { !"0123456789".contains($0) }).compactMap { Double($0) }
+        guard numbers.count >= 3 else { return (0, 0, 0) }
+        return (numbers[0] / 1000, numbers[1] / 1000, numbers[2] / 1000)
+    }
+
+    static func start(_ binary: String, _ args: [String]) throws -> (Process, Pipe) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return (p, out)
+    }
+
+    @discardableResult
+    static func run(_ binary: String, _ args: [String]) throws -> String {
+        let (p, out) = try start(binary, args)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw ValidationError("tracker \(args.joined(separator: " ")) exited \(p.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
