@@ -137,6 +137,7 @@ def main():
         print(f"run {run.info.run_id[:8]}: test_acc {test_acc:.4f}")
         if args.measure_overhead:
             report_overhead(times, len(x))
+            paired_overhead(model, opt, loss_fn, x, y, batch, stats)
 
 
 def report_overhead(times, samples):
@@ -149,6 +150,30 @@ def report_overhead(times, samples):
     print(f"epochs with statistics:    median {on:.2f}s, n={len(times['on'])}: hooks and statistics {hooks:.3f}s "
           f"({100 * hooks / off:.2f}% of an epoch), sending {send:.3f}s ({100 * send / off:.2f}%), "
           f"whole difference {100 * (on - off) / off:+.2f}%")
+
+
+def paired_overhead(model, opt, loss_fn, x, y, batch, stats, pairs=100):
+    """The statistics' cost per logged step, without the network: training steps with the
+    hooks armed and the statistics computed (not sent) interleaved with plain ones, so the
+    load of a shared machine hits both alike; medians of `pairs` each."""
+    plain, logged = [], []
+    for i in range(2 * pairs):
+        idx = torch.randint(0, len(x), (batch,))
+        armed = i % 2 == 1
+        stats._armed = armed
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        if armed:
+            stats._tensor_rows(0)
+        opt.step()
+        (logged if armed else plain).append(time.perf_counter() - t0)
+        stats._acts.clear()
+    step, extra = statistics.median(plain), statistics.median(logged) - statistics.median(plain)
+    print(f"paired steps ({pairs} each): a training step {1e3 * step:.2f} ms, a logged step {1e3 * (step + extra):.2f} ms: "
+          f"the statistics cost {1e3 * extra:.2f} ms a logged step = {100 * extra / step:.1f}% of a step; "
+          f"every {stats.every} steps that is {100 * extra / step / stats.every:.2f}% of training time")
 
 
 if __name__ == "__main__":

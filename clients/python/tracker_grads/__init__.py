@@ -147,12 +147,13 @@ class GradientStats:
         import torch
 
         y = y.reshape(y.shape[0], -1) if y.dim() > 1 else y.reshape(1, -1)
+        f64, n, width = torch.float64, y.numel(), y.shape[1]
         if kind in ("sigmoid", "tanh"):
             lo, hi = (0.01, 0.99) if kind == "sigmoid" else (-0.99, 0.99)
-            values = torch.stack([y.mean(), ((y < lo) | (y > hi)).float().mean()]).double().tolist()
+            values = torch.stack([y.sum(dtype=f64) / n, ((y < lo) | (y > hi)).sum().to(f64) / n]).tolist()
             return {"activation_mean": values[0], "saturation_fraction": values[1]}
         inactive = y <= 0
-        values = torch.stack([y.mean(), inactive.float().mean(), inactive.all(dim=0).float().mean()]).double().tolist()
+        values = torch.stack([y.sum(dtype=f64) / n, inactive.sum().to(f64) / n, inactive.all(dim=0).sum().to(f64) / width]).tolist()
         return {"activation_mean": values[0], "inactive_fraction": values[1], "dead_fraction": values[2]}
 
     def record_activation(self, name, kind, rows):
@@ -189,13 +190,17 @@ class GradientStats:
         if named and hasattr(named[0][1], "detach"):
             import torch
 
-            rows = []
+            rows, f64 = [], torch.float64
             for name, p in named:
-                g, w = p.grad.detach().double().flatten(), p.detach().double().flatten()
-                n = g.numel()
+                # Sums in float64 without float64 copies of the tensors (one op each, no temporaries
+                # beyond a boolean mask): the hooks' cost is what --measure-overhead prints.
+                g, w = p.grad.detach().flatten(), p.detach().flatten()
+                var = torch.var(g, correction=0)
+                lo, hi = torch.aminmax(g)
                 rows.append(torch.stack([
-                    torch.linalg.vector_norm(g), g.mean(), g.std(unbiased=False) if n > 1 else g.new_zeros(()),
-                    g.abs().max(), (g == 0).double().mean(), torch.linalg.vector_norm(w), (w.abs() < NEAR_ZERO).double().mean()]))
+                    torch.linalg.vector_norm(g, dtype=f64), g.sum(dtype=f64) / g.numel(), var.to(f64).sqrt(),
+                    torch.maximum(lo.abs(), hi.abs()).to(f64), (g == 0).sum().to(f64) / g.numel(),
+                    torch.linalg.vector_norm(w, dtype=f64), (w.abs() < NEAR_ZERO).sum().to(f64) / w.numel()]))
                 self._before[name] = p.detach().clone()
             values = torch.stack(rows).tolist()
             for (name, _), v in zip(named, values):
