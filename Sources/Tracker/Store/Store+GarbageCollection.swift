@@ -33,7 +33,7 @@ extension Store {
                 .filter { try Store.liveLease(db: db, seq: $0, now: now) == nil }
             for seq in seqs {
                 let s: SQLValue = .integer(seq)
-                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints", "artifacts"] {
+                for table in ["metrics", "metric_tiles", "grad_stats", "layer_stats", "bn_stats", "histograms", "latest_metrics", "params", "tags", "events", "checkpoints", "artifacts", "landscapes"] {
                     try db.run("DELETE FROM \(table) WHERE run_seq = ?", [s])
                 }
                 try db.run("UPDATE runs SET parent_seq = NULL WHERE parent_seq = ?", [s])

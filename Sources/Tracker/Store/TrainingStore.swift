@@ -32,6 +32,12 @@ public protocol TrainingStore: AnyObject {
     func summary(of idOrPrefix: String) throws -> RunSummary
     func metricKeys(run idOrPrefix: String) throws -> [String]
     func metricSeries(run idOrPrefix: String, key: String) throws -> [MetricPoint]
+
+    // MARK: analyses of a stored run
+
+    /// Stores a loss landscape computed from the run's checkpoints; returns its id.
+    @discardableResult
+    func recordLandscape(_ record: LandscapeRecord) throws -> Int64
 }
 
 extension Store: TrainingStore {}

@@ -101,6 +101,11 @@ public final class ExperimentRunner {
             try? recorder.finish(.failed)
             throw error
         }
+        if status == .finished, let spec = planned.config.landscape {
+            let l = try landscape(run: recorder.runID, spec: spec)
+            let share = l.curvature.map { Format.number($0.nonConvexShare) } ?? "-"
+            progress.report(.event(runID: recorder.runID, Event(kind: "landscape", message: "recorded the \(l.title): non-convex share \(share), \(Format.number(l.pointsPerSecond)) points/s")))
+        }
         let summary = try store.summary(of: recorder.runID)
         progress.report(.finished(runID: recorder.runID, status: status, metrics: summary.metrics.mapValues(\.last)))
         return Outcome(runID: recorder.runID, name: planned.name, status: status)
