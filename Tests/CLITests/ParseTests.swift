@@ -36,7 +36,7 @@ struct ParseTests {
         for command in commands {
             #expect(!command.helpMessage(columns: 100).isEmpty)
         }
-        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self)]
+        let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self), ("landscape", LandscapeCommand.self)]
         for (name, command) in checked {
             let text = command == TrackerCommand.self ? TrackerCommand.helpMessage(columns: 100) : TrackerCommand.helpMessage(for: command, columns: 100)
             let url = folder.appendingPathComponent("\(name).txt")
