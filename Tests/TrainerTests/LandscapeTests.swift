@@ -67,7 +67,8 @@ struct LandscapeTests {
         #expect(record.checkpointSHA256 == loaded.info.sha256)
         let latest = try #require(try store.latestCheckpoint(run: run))
         #expect(record.checkpointStep == latest.step && record.checkpointSHA256 == latest.sha256)
-        // The projected trajectory ends at the centre itself.
+        // The projected trajectory starts at the initial weights and ends at the centre itself.
+        #expect(record.trajectory.first?.step == 0 && record.trajectory.count >= 3)
         let end = try #require(record.trajectory.last)
         #expect(end.step == record.checkpointStep && abs(end.x) < 1e-9 && abs(end.y) < 1e-9)
     }

@@ -32,8 +32,13 @@ extension ExperimentRunner {
         let geometry = LandscapeGeometry.plane(base: centre.tensors, x: x + kept, y: y + kept, coordinates: coordinates)
         let subset = try LandscapeSubset(data: centre.planned.data, samples: spec.samples, seed: spec.seed)
         let (values, rate) = try evaluate(geometry, model: centre, subset: subset, workers: workers)
-        let trajectory = try LandscapeProjection(base: parameters.map { Array($0.value.buffer) }, x: x, y: y)
-            .project(checkpoints: try store.checkpoints(run: centre.run.id), loading: { try self.parameterValues(of: $0, like: centre) })
+        let projection = LandscapeProjection(base: parameters.map { Array($0.value.buffer) }, x: x, y: y)
+        // The run's own path: its initial weights (drawn again from the seed's init stream), then its checkpoints.
+        let initial = try ModelTrainer(spec: centre.planned.config.model, optimizer: centre.planned.config.optimizer, seed: centre.planned.config.seed)
+        let start = projection.coordinates(of: initial.model.parameters.map { Array($0.value.buffer) })
+            .map { [LandscapeRecord.TrajectoryPoint(step: 0, x: $0.0, y: $0.1)] } ?? []
+        let trajectory = try start + projection.project(checkpoints: try store.checkpoints(run: centre.run.id),
+                                                        loading: { try self.parameterValues(of: $0, like: centre) })
         var record = LandscapeRecord(
             runID: centre.run.id, kind: .plane, checkpointStep: centre.info.step, checkpointKind: centre.info.kind.rawValue,
             checkpointSHA256: centre.info.sha256, normalization: LandscapeDirections.normalization, directionSeed: spec.seed,
