@@ -75,13 +75,7 @@ public struct LandscapeSVG: Sendable {
         }
         out += "\n<text x=\"\(f(left + plot / 2))\" y=\"\(f(top + plot + 30))\" text-anchor=\"middle\">α (direction 1)</text>\n"
         let lx = left + plot + 20
-        for i in 0..<20 {
-            let t = Double(19 - i) / 19
-            out += "<rect x=\"\(f(lx))\" y=\"\(f(top + Double(i) * 6))\" width=\"14\" height=\"6.5\" fill=\"\(HeatMapSVG.colour(t))\"/>"
-        }
-        out += "\n<text x=\"\(f(lx + 18))\" y=\"\(f(top + 8))\">\(SVG.escape(HeatMapSVG.label(hi)))</text>\n"
-        out += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 120))\">\(SVG.escape(HeatMapSVG.label(lo)))</text>\n"
-        out += "<text x=\"\(f(lx))\" y=\"\(f(top + 136))\">loss (log)</text>\n"
+        out += HeatMapSVG.legend(x: lx, top: top, lo: lo, hi: hi, caption: "loss (log)")
         if let m = landscape.curvature {
             out += "<text x=\"\(f(lx))\" y=\"\(f(top + 156))\">non-convex</text>\n"
             out += "<text x=\"\(f(lx))\" y=\"\(f(top + 170))\">share \(Format.number(m.nonConvexShare))</text>\n"
