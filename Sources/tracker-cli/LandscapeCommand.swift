@@ -36,8 +36,8 @@ struct LandscapeCommand: ParsableCommand {
         do {
             _ = try LandscapeSpec.CheckpointChoice(parsing: checkpoint)
             try spec.validate(line: !between.isEmpty)
-        } catch let e as TrainerError {
-            throw ValidationError(e.description)
+        } catch let TrainerError.invalidInput(message) {
+            throw ValidationError(message)
         }
     }
 

@@ -65,7 +65,12 @@ public struct LandscapeSpec: Codable, Sendable, Equatable {
         span = try c.decodeIfPresent(Double.self, forKey: .span) ?? 1.0
         samples = try c.integer(.samples, in: Self.samplesRange) ?? 2000
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
-        checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint).map { try CheckpointChoice(parsing: $0) } ?? .last
+        let choice = try c.decodeIfPresent(String.self, forKey: .checkpoint)
+        do {
+            checkpoint = try choice.map { try CheckpointChoice(parsing: $0) } ?? .last
+        } catch {
+            throw TrainerError.invalidSpec(key: "landscape.checkpoint", message: "must be last, best or a checkpoint id, got '\(choice ?? "")'")
+        }
         try validate(line: false, prefix: "landscape.")
     }
 
@@ -79,9 +84,13 @@ public struct LandscapeSpec: Codable, Sendable, Equatable {
     }
 
     /// Checks every bound; `line` for `--between` (any count of points ≥ 2, no span).
-    /// - Throws: `TrainerError.invalidSpec` naming the option (`prefix` + key).
+    /// - Throws: `TrainerError.invalidInput` naming the option (`--grid …`), or `.invalidSpec`
+    ///   naming the config key when `prefix` is another (`landscape.`).
     public func validate(line: Bool, prefix: String = "--") throws {
-        func fail(_ key: String, _ message: String) -> TrainerError { .invalidSpec(key: prefix + key, message: message) }
+        // A config key is a spec error (located in the file); an option is the user's input.
+        func fail(_ key: String, _ message: String) -> TrainerError {
+            prefix == "--" ? .invalidInput("--\(key) \(message)") : .invalidSpec(key: prefix + key, message: message)
+        }
         let range = line ? Self.lineRange : Self.gridRange
         guard range.contains(grid) else { throw fail("grid", "must be between \(range.lowerBound) and \(range.upperBound) points a side, got \(grid)") }
         if !line && grid % 2 == 0 {
