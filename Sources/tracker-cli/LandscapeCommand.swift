@@ -27,11 +27,13 @@ struct LandscapeCommand: ParsableCommand {
     @Option(help: "Seed of the directions and of the sample subset.") var seed: UInt64 = 0
     @Option(parsing: .upToNextOption, help: ArgumentHelp("The line between two checkpoints: A B, each RUN or RUN:last|best|ID.", valueName: "A B"))
     var between: [String] = []
+    @Option(help: "Threads over the grid (1–8; the grid is the same for any count).") var workers = 2
     @Option(name: .shortAndLong, help: "Also write the landscape as SVG to this file.") var output: String?
     @Option(help: "Output format: table or json.") var format: DocumentFormat = .table
 
     func validate() throws {
         if between.isEmpty == (runID == nil) { throw ValidationError("give a run id, or --between A B (not both)") }
+        try OptionBounds.check(workers, "workers", OptionBounds.workers)
         if !between.isEmpty && between.count != 2 { throw ValidationError("--between takes two endpoints (RUN or RUN:last|best|ID), got \(between.count)") }
         do {
             _ = try LandscapeSpec.CheckpointChoice(parsing: checkpoint)
@@ -50,8 +52,8 @@ struct LandscapeCommand: ParsableCommand {
         let opened = try store.openExisting()
         let runner = ExperimentRunner(store: opened)
         let record = between.count == 2
-            ? try runner.interpolation(from: between[0], to: between[1], spec: spec)
-            : try runner.landscape(run: runID ?? "", spec: spec)
+            ? try runner.interpolation(from: between[0], to: between[1], spec: spec, workers: workers)
+            : try runner.landscape(run: runID ?? "", spec: spec, workers: workers)
         if let output {
             try Data(LandscapeSVG(record).svg().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             Console.err("wrote \(output)")

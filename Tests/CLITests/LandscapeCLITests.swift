@@ -29,7 +29,7 @@ struct LandscapeCLITests {
         let args = ["landscape", run, "--grid", "7", "--span", "0.8", "--samples", "50", "--seed", "3", "-o", svg, "--db", db]
         let first = try CLI.run(args + ["--format", "json"])
         #expect(first.status == 0, "\(first.stderr)")
-        let again = try CLI.run(args + ["--format", "json"])
+        let again = try CLI.run(args + ["--format", "json", "--workers", "1"])
         let a = try JSONValue.parse(first.stdout), b = try JSONValue.parse(again.stdout)
         #expect(a[path: "loss"] == b[path: "loss"] && a[path: "loss"] != nil)
         #expect(a[path: "subset.fingerprint"] == b[path: "subset.fingerprint"])
@@ -59,6 +59,8 @@ struct LandscapeCLITests {
             (["landscape", "r", "--samples", "-9223372036854775808"], "--samples"),
             (["landscape", "r", "--grid", "101", "--samples", "50000"], "--samples"),
             (["landscape", "r", "--checkpoint", "middle"], "--checkpoint"),
+            (["landscape", "r", "--workers", "0"], "--workers"),
+            (["landscape", "r", "--workers", "9223372036854775807"], "--workers"),
             (["landscape", "--between", "a"], "--between"),
             (["landscape", "r", "--between", "a", "b"], "--between"),
             (["landscape"], "--between"),
