@@ -150,4 +150,36 @@ struct LandscapeTests {
         let (lo, hi) = LandscapeCurvature.eigenvalues(2, 1, 2)
         #expect(abs(lo - 1) < 1e-12 && abs(hi - 3) < 1e-12)
     }
+
+    final class Events: ProgressReporter {
+        var seen: [Event] = []
+        func report(_ update: ProgressUpdate) { if case .event(_, let e) = update { seen.append(e) } }
+    }
+
+    @Test("a config's landscape block records the plane when the run finishes; one that cannot be computed is a warning, not a failed run")
+    func configBlock() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("landscape-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try Store(path: dir.appendingPathComponent("t.db").path)
+        let events = Events()
+        let runner = ExperimentRunner(store: store, progress: events)
+        let planned = try ExperimentPlan.plan(ConfigDocument.parse("""
+            experiment: block
+            seed: 5
+            data: {source: moons, size: 200, noise: 0.2, validation: 0.2}
+            model: {depth: 1, width: 8, activation: tanh}
+            epochs: 1
+            logging: {layer_stats_every: 0, checkpoint_every: 0, keep_best: false}
+            landscape: {grid: 3, samples: 20, checkpoint: last}
+            sweep:
+              variants:
+                - {name: last}
+                - {name: best, set: {landscape.checkpoint: best}}
+            """))
+        let outcomes = try planned.map { try runner.train($0) }
+        #expect(outcomes.allSatisfy { $0.status == .finished })
+        #expect(try store.landscapes(run: outcomes[0].runID).count == 1)
+        #expect(try store.landscapes(run: outcomes[1].runID).isEmpty)
+        #expect(events.seen.contains { $0.kind == "landscape" && $0.level == .warning && $0.message.contains("no best checkpoint") })
+    }
 }
