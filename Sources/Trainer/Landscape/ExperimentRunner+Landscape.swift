@@ -88,8 +88,8 @@ extension ExperimentRunner {
         let evaluator = LandscapeEvaluator(spec: model.planned.config.model, optimizer: model.planned.config.optimizer,
                                            subset: subset.data, workers: workers)
         let started = DispatchTime.now().uptimeNanoseconds
+        defer { BLAS.setThreads(model.planned.config.threads) }  // the evaluator ran BLAS single-threaded
         let values = try evaluator.evaluate(geometry)
-        BLAS.setThreads(model.planned.config.threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return (values, seconds > 0 ? Double(values.count) / seconds : 0)
     }

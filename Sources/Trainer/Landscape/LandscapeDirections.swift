@@ -7,8 +7,9 @@
 /// its incoming weights. Each column d_j of a Gaussian direction is rescaled to the norm of
 /// that neuron's weights: d_j ← d_j · ‖w_j‖ / (‖d_j‖ + 1e-10). Every other parameter
 /// (biases, normalisation γ/β, PReLU slopes) gets a zero direction, and the running statistics
-/// of BatchNorm are kept as in the checkpoint, so the plane is scale-invariant: a network whose
-/// weights were rescaled neuron by neuron has the same landscape.
+/// of BatchNorm are kept as in the checkpoint. A step of 1 along a direction thus moves each
+/// neuron by its own weights' norm: Li et al.'s remedy for the scale invariance of ReLU and
+/// BatchNorm nets, which otherwise makes the planes of two nets incomparable.
 public enum LandscapeDirections {
     /// The normalisation written beside a stored landscape.
     public static let normalization = "filter"
