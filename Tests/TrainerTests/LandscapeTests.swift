@@ -106,6 +106,20 @@ struct LandscapeTests {
         }
         #expect(weights == 3)
         #expect(model.parameters.contains { $0.role == .normScale } && model.state.count > 0)
+        // Rescaling a neuron's weights by c rescales its direction by c (same seed): the step
+        // is measured in each neuron's own scale.
+        let scales: [Float] = [0.5, 3, 10, 0.01, 2]
+        let first = model.parameters[0].value
+        for i in 0..<first.shape[0] { for j in 0..<first.shape[1] { first.buffer[i * first.shape[1] + j] *= scales[j % scales.count] } }
+        var again = RandomStream(seed: 1, name: "landscape.directions")
+        let scaled = LandscapeDirections.filterNormalized(model.parameters, random: &again)
+        for i in 0..<first.shape[0] {
+            for j in 0..<first.shape[1] {
+                let k = i * first.shape[1] + j, expected = directions[0][k] * scales[j % scales.count]
+                #expect(abs(scaled[0][k] - expected) <= 1e-5 * max(1, abs(expected)))
+            }
+        }
+        #expect(zip(scaled.dropFirst(), directions.dropFirst()).allSatisfy { $0 == $1 })
     }
 
     @Test("the line between two checkpoints starts and ends at their own losses")
