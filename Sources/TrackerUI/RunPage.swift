@@ -23,6 +23,7 @@ struct RunPage {
         body += try charts()
         body += metricsTable()
         body += try diagnostics()
+        body += landscapes()
         body += events()
         body += checkpoints()
         body += settings()

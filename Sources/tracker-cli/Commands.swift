@@ -16,6 +16,7 @@ let commands: [any ParsableCommand.Type] = [
     BNCommand.self,
     PlotCommand.self,
     CheckpointsCommand.self,
+    LandscapeCommand.self,
     ExportCommand.self,
     TagCommand.self,
     DeleteCommand.self,

@@ -9,6 +9,7 @@ enum OptionBounds {
     static let epoch = 0...1_000_000
     static let points = 0...100_000_000
     static let batch = 1...1_000_000
+    static let workers = 1...8
 
     /// Throws a `ValidationError` when `value` is set and outside `range`.
     static func check(_ value: Int?, _ option: String, _ range: ClosedRange<Int>) throws {

@@ -51,7 +51,7 @@ final class ProgressPrinter: ProgressReporter {
             Console.out("  \(runID) epoch \(epoch)/\(epochs) step \(step): " + parts.joined(separator: "  "))
         case .event(let runID, let event):
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-            Console.out("  \(runID) ⚠ \(event.kind): \(event.message)")
+            Console.out("  \(runID) \(event.level == .info ? "·" : "⚠") \(event.kind): \(event.message)")
         case .finished(let runID, let status, let metrics):
             if live { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             let parts = ["test_acc", "val_acc", "train_acc"].compactMap { k in metrics[k].map { "\(k) \(Format.number($0))" } }

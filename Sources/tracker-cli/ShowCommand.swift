@@ -67,6 +67,18 @@ struct RunReportText {
             out.append(TerminalStyle.heading("checkpoints"))
             out.append(CheckpointTable.render(report.checkpoints))
         }
+        if !report.landscapes.isEmpty {
+            out.append(TerminalStyle.heading("landscapes"))
+            var t = TextTable(["id", "kind", "checkpoint", "grid", "span", "samples", "seed", "centre loss", "min loss", "non-convex share", "points/s"])
+            for l in report.landscapes {
+                t.add([l.id.map(String.init) ?? "-", l.kind.rawValue, "step \(l.checkpointStep)" + (l.endRunID.map { " → \($0) step \(l.endCheckpointStep.map(String.init) ?? "?")" } ?? ""),
+                       l.kind == .plane ? "\(l.grid)×\(l.grid)" : String(l.grid), Format.number(l.span), String(l.subsetSize), String(l.directionSeed),
+                       Format.number(l.centreLoss), Format.number(l.loss.filter(\.isFinite).min()),
+                       Format.number(l.curvature?.nonConvexShare), Format.number(l.pointsPerSecond)])
+            }
+            t.rightAligned = [0, 3, 4, 5, 6, 7, 8, 9, 10]
+            out.append(t.render())
+        }
         return out.joined(separator: "\n")
     }
 }

@@ -63,7 +63,8 @@ struct ParseTests {
         }
         let checked: [(String, any ParsableCommand.Type)] = [("tracker", TrackerCommand.self), ("runs", RunsCommand.self), ("show", ShowCommand.self), ("diff", DiffCommand.self),
                                                          ("sync", SyncCommand.self), ("agent", AgentCommand.self), ("sweep", SweepCommand.self),
-                                                         ("sweep-submit", SweepSubmit.self), ("sweep-status", SweepStatus.self)]
+                                                         ("sweep-submit", SweepSubmit.self), ("sweep-status", SweepStatus.self),
+                                                         ("landscape", LandscapeCommand.self)]
         for (name, command) in checked {
             let text = command == TrackerCommand.self ? TrackerCommand.helpMessage(columns: 100) : TrackerCommand.helpMessage(for: command, columns: 100)
             let url = folder.appendingPathComponent("\(name).txt")

@@ -69,6 +69,7 @@ actor UIFixture {
         epochs: 3
         batch_size: 32
         logging: {layer_stats_every: 5, histograms: true}
+        landscape: {grid: 5, span: 0.5, samples: 50}
         """
 
     static let configB = """

@@ -57,16 +57,23 @@ public struct HeatMapSVG: Sendable {
             }
             out += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(top + plotH + 30))\" text-anchor=\"middle\">step</text>\n"
         }
-        // Colour legend: log10 range.
-        let lx = left + plotW + 20
+        out += HeatMapSVG.legend(x: left + plotW + 20, top: top, lo: lo, hi: hi, caption: "log scale")
+        out += "</svg>\n"
+        return out
+    }
+
+    /// The colour legend at (`x`, `top`): 20 steps of the scale, the log10 range `lo`…`hi`
+    /// labelled as values, and a caption (also drawn by `LandscapeSVG`).
+    static func legend(x lx: Double, top: Double, lo: Double, hi: Double, caption: String) -> String {
+        func f(_ v: Double) -> String { Format.coordinate(v) }
+        var out = ""
         for i in 0..<20 {
             let t = Double(19 - i) / 19
             out += "<rect x=\"\(f(lx))\" y=\"\(f(top + Double(i) * 6))\" width=\"14\" height=\"6.5\" fill=\"\(HeatMapSVG.colour(t))\"/>"
         }
         out += "\n<text x=\"\(f(lx + 18))\" y=\"\(f(top + 8))\">\(SVG.escape(HeatMapSVG.label(hi)))</text>\n"
         out += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 120))\">\(SVG.escape(HeatMapSVG.label(lo)))</text>\n"
-        out += "<text x=\"\(f(lx))\" y=\"\(f(top + 136))\">log scale</text>\n"
-        out += "</svg>\n"
+        out += "<text x=\"\(f(lx))\" y=\"\(f(top + 136))\">\(SVG.escape(caption))</text>\n"
         return out
     }
 

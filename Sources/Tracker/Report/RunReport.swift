@@ -9,6 +9,8 @@ public struct RunReport: Sendable, Equatable {
     public var children: [String]
     public var events: [Event]
     public var checkpoints: [CheckpointInfo]
+    /// Loss landscapes recorded with `tracker landscape`, oldest first.
+    public var landscapes: [LandscapeRecord] = []
 
     public var run: RunInfo { summary.run }
 
@@ -30,6 +32,7 @@ public struct RunReport: Sendable, Equatable {
         })
         o["events"] = .array(events.map(\.json))
         o["checkpoints"] = .array(checkpoints.map(\.json))
+        o["landscapes"] = .array(landscapes.map(\.json))
         return .object(o)
     }
 }
@@ -41,6 +44,7 @@ extension Store {
         let summary = try summary(of: ref)
         let children = try db.query("SELECT id FROM runs WHERE parent_seq = ? AND deleted_at IS NULL ORDER BY created_at, seq", [.integer(ref.seq)]) { $0.text(0) }
         return RunReport(ref: ref, summary: summary, config: summary.run.configJSON, environment: summary.run.environmentJSON,
-                         children: children, events: try events(run: ref), checkpoints: try checkpoints(run: ref))
+                         children: children, events: try events(run: ref), checkpoints: try checkpoints(run: ref),
+                         landscapes: try landscapes(run: ref))
     }
 }

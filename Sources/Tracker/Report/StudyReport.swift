@@ -46,6 +46,10 @@ public struct StudyReport {
             md += "### \(chart.title)\n\n![\(chart.title)](\(file))\n\n"
         }
 
+        let landscapes = try Self.landscapeSection(store: store, comparison: comparison)
+        md += landscapes.markdown
+        figures += landscapes.figures
+
         var alerts = ""
         for row in comparison.rows {
             for e in try store.events(run: row.run.id) where e.level != .info || ["overfitting", "best_epoch", "early_stop"].contains(e.kind) {

@@ -111,3 +111,21 @@ public enum FloatBlob {
     public static func floats(_ b: [UInt8]) -> [Float] { words(b).map { Float(bitPattern: $0) } }
     public static func int32s(_ b: [UInt8]) -> [Int32] { words(b).map { Int32(bitPattern: $0) } }
 }
+
+extension FloatBlob {
+    /// Float64 values as little-endian bytes (landscape grids keep the loss's Double).
+    public static func encode(_ v: [Double]) -> [UInt8] {
+        var out = [UInt8](); out.reserveCapacity(v.count * 8)
+        for d in v { withUnsafeBytes(of: d.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    /// The float64 values of little-endian bytes (a trailing partial value is dropped).
+    public static func doubles(_ b: [UInt8]) -> [Double] {
+        stride(from: 0, to: b.count - b.count % 8, by: 8).map { start in
+            var bits: UInt64 = 0
+            for k in 0..<8 { bits |= UInt64(b[start + k]) << (8 * UInt64(k)) }
+            return Double(bitPattern: bits)
+        }
+    }
+}

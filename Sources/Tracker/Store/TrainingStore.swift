@@ -46,6 +46,12 @@ public protocol TrainingStore: AnyObject {
     func summary(of run: RunRef) throws -> RunSummary
     func metricKeys(run: RunRef) throws -> [String]
     func metricSeries(run: RunRef, key: String) throws -> [MetricPoint]
+
+    // MARK: analyses of a stored run
+
+    /// Stores a loss landscape computed from the run's checkpoints; returns its id.
+    @discardableResult
+    func recordLandscape(_ record: LandscapeRecord) throws -> Int64
 }
 
 extension Store: TrainingStore {}

@@ -52,6 +52,10 @@ extension RunTable {
         RunTable("checkpoints", ["step", "epoch", "kind", "blob_sha256", "size", "created_at"], blob: "blob_sha256", surrogateID: "id", order: ["id"]),
         RunTable("events", ["step", "epoch", "kind", "level", "message", "created_at"], surrogateID: "id", order: ["id"]),
         RunTable("artifacts", ["path", "blob_sha256", "size", "created_at"], blob: "blob_sha256", order: ["path"]),
+        RunTable("landscapes", ["kind", "checkpoint_step", "checkpoint_kind", "checkpoint_sha256", "end_run_id", "end_checkpoint_step",
+                                "end_checkpoint_sha256", "normalization", "direction_seed", "subset_size", "subset_fingerprint", "grid", "span",
+                                "loss", "accuracy", "trajectory", "nonconvex_share", "nonconvex_threshold", "points_per_second", "created_at"],
+                 surrogateID: "id", order: ["id"]),
     ]
 
     /// The run's own row as it travels, `seq` left out: `experiment` is the experiment's

@@ -16,6 +16,7 @@ import Tracker
 /// batch_size: 64
 /// logging: {layer_stats_every: 20, checkpoint_every: 1, keep_checkpoints: 2, histograms: true}
 /// early_stopping: {metric: val_loss, patience: 5}
+/// landscape: {grid: 21, span: 1.0, samples: 1000}   # recorded when the run finishes (LandscapeSpec)
 /// ```
 public struct ExperimentConfig: Codable, Sendable, Equatable {
     public enum Loss: String, Codable, Sendable, CaseIterable { case crossEntropy = "cross_entropy", mse }
@@ -34,10 +35,12 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
     public var logging: LoggingSpec
     public var earlyStopping: EarlyStoppingSpec?
     public var diagnostics: DiagnosticsSpec
+    /// A loss landscape to record around the final checkpoint once the run has finished.
+    public var landscape: LandscapeSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case experiment, name, seed, threads, data, model, loss, optimizer, regularization, epochs
-        case batchSize = "batch_size", logging, earlyStopping = "early_stopping", diagnostics
+        case batchSize = "batch_size", logging, earlyStopping = "early_stopping", diagnostics, landscape
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,6 +62,7 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         logging = try c.decodeIfPresent(LoggingSpec.self, forKey: .logging) ?? LoggingSpec()
         earlyStopping = try c.decodeIfPresent(EarlyStoppingSpec.self, forKey: .earlyStopping)
         diagnostics = try c.decodeIfPresent(DiagnosticsSpec.self, forKey: .diagnostics) ?? DiagnosticsSpec()
+        landscape = try c.decodeIfPresent(LandscapeSpec.self, forKey: .landscape)
     }
 
     /// Checks every value; errors name the dotted key.
@@ -78,6 +82,7 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         try logging.validate()
         try earlyStopping?.validate()
         try diagnostics.validate()
+        try landscape?.validate(line: false, prefix: "landscape.")
     }
 }
 

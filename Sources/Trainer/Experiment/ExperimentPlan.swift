@@ -186,6 +186,7 @@ enum ConfigKeys {
             "logging": object(LoggingSpec.CodingKeys.allCases.map(\.stringValue)),
             "early_stopping": object(EarlyStoppingSpec.CodingKeys.allCases.map(\.stringValue)),
             "diagnostics": object(DiagnosticsSpec.CodingKeys.allCases.map(\.stringValue)),
+            "landscape": object(LandscapeSpec.CodingKeys.allCases.map(\.stringValue)),
         ])
 
     static func check(_ value: JSONValue, doc: ConfigDocument) throws {

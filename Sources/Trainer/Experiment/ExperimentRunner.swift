@@ -117,6 +117,16 @@ public final class ExperimentRunner {
             try? recorder.finish(.failed)
             throw error
         }
+        if status == .finished, let spec = planned.config.landscape {
+            // The training is complete and recorded: a landscape that cannot be computed is reported, not a failed run.
+            do {
+                let l = try landscape(run: recorder.runID, spec: spec)
+                let share = l.curvature.map { Format.number($0.nonConvexShare) } ?? "-"
+                progress.report(.event(runID: recorder.runID, Event(kind: "landscape", message: "recorded the \(l.title): non-convex share \(share), \(Format.number(l.pointsPerSecond)) points/s")))
+            } catch {
+                progress.report(.event(runID: recorder.runID, Event(kind: "landscape", level: .warning, message: "not recorded: \(error.localizedDescription); try: tracker landscape \(recorder.runID)")))
+            }
+        }
         let summary = try store.summary(of: recorder.run)
         progress.report(.finished(runID: recorder.runID, status: status, metrics: summary.metrics.mapValues(\.last)))
         return Outcome(run: recorder.run, name: planned.name, status: status)
