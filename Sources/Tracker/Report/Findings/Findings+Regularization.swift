@@ -1,0 +1,73 @@
+extension Findings {
+    /// L1 vs L2 vs none: L1 leaves more than twice L2's share of near-zero weights; without a
+    /// penalty the weight norm grows every epoch of the second half, with L2 it ends below its
+    /// mid-run value; the MAP reading (L1 ↔ Laplace prior, L2 ↔ Gaussian prior) holds when the
+    /// fitted Laplace density explains the L1 run's final weights better than the Gaussian one,
+    /// and the other way round for L2; a ramped penalty follows the unpenalised run through its
+    /// warm-up and then makes its weights sparse (more than twice the unpenalised near-zero share).
+    @Sendable public static func regularization(_ s: StudyRuns) throws -> [Finding] {
+        let ramped = s.runs.filter { $0.params["regularization.schedule.warmup_epochs"] != nil }
+        let constant = s.runs.filter { $0.params["regularization.schedule.warmup_epochs"] == nil }
+        let none = constant.first(where: isUnregularised)
+        let l1 = constant.first { (StudyRuns.number($0, "regularization.l1") ?? 0) > 0 }
+        let l2 = constant.first { (StudyRuns.number($0, "regularization.l2") ?? 0) > 0 }
+        var out: [Finding] = []
+        if let l1, let l2, let a = StudyRuns.last(l1, "near_zero_fraction"), let b = StudyRuns.last(l2, "near_zero_fraction") {
+            out.append(Finding(claim: "L1 makes far more near-zero weights than L2 (more than twice the share)", holds: a > 2 * b,
+                               measured: "near-zero fraction: L1 \(StudyRuns.show(a)), L2 \(StudyRuns.show(b))" + (none.flatMap { StudyRuns.last($0, "near_zero_fraction") }.map { ", none \(StudyRuns.show($0))" } ?? "")))
+        }
+        if let none, let l2 {
+            let n = try s.series(none, "weight_norm").map(\.value), w = try s.series(l2, "weight_norm").map(\.value)
+            if n.count >= 4, w.count >= 4 {
+                let half = n.count / 2
+                let grows = zip(n.dropFirst(half - 1), n.dropFirst(half)).allSatisfy { $0 < $1 }
+                let levels = w[w.count - 1] < w[w.count / 2 - 1]
+                out.append(Finding(claim: "without a penalty the weight norm keeps growing late in training, with L2 it does not", holds: grows && levels,
+                                   measured: "weight norm over epochs \(half)–\(n.count): none \(StudyRuns.show(n[half - 1])) → \(StudyRuns.show(n[n.count - 1])), L2 \(StudyRuns.show(w[w.count / 2 - 1])) → \(StudyRuns.show(w[w.count - 1]))"))
+            }
+        }
+        for (run, prior, penalty) in [(l1, PriorFit.Prior.laplace, "L1"), (l2, .gaussian, "L2")] {
+            guard let run, let fit = try finalPriorFit(s, run) else { continue }
+            out.append(Finding(claim: "the \(penalty) run's weights are fitted better by a \(prior == .laplace ? "Laplace" : "Gaussian") density (its MAP prior)",
+                               holds: fit.better == prior, measured: fit.describe))
+        }
+        for run in ramped {
+            guard let none, let warm = StudyRuns.number(run, "regularization.schedule.warmup_epochs"), warm >= 1 else { continue }
+            let mine = try s.series(run, "weight_norm"), theirs = try s.series(none, "weight_norm")
+            let at = Int(warm) - 1
+            guard at < mine.count, at < theirs.count, let z = StudyRuns.last(run, "near_zero_fraction"), let zn = StudyRuns.last(none, "near_zero_fraction") else { continue }
+            let same = abs(mine[at].value - theirs[at].value) <= 1e-6 * abs(theirs[at].value)
+            out.append(Finding(claim: "\(run.run.name) trains like the unpenalised run for its \(Int(warm)) warm-up epochs, then the growing penalty makes it sparse",
+                               holds: same && z > 2 * zn,
+                               measured: "weight norm at epoch \(Int(warm)) \(StudyRuns.show(mine[at].value)) vs none \(StudyRuns.show(theirs[at].value)); final near-zero fraction \(StudyRuns.show(z)) vs none \(StudyRuns.show(zn))"
+                                   + (try finalPriorFit(s, run).map { "; \($0.describe)" } ?? "")))
+        }
+        return out
+    }
+
+    /// The fits of all of a run's weight tensors at their last recorded step, pooled (the
+    /// mean log-likelihood per weight, weighted by each tensor's size).
+    static func finalPriorFit(_ s: StudyRuns, _ run: RunSummary) throws -> PooledPriorFit? {
+        let fits = try s.store.priorFits(run: run.run.id)
+        guard let step = fits.map(\.step).max() else { return nil }
+        let last = fits.filter { $0.step == step }
+        let n = Double(last.reduce(0) { $0 + $1.fit.count })
+        guard n > 0 else { return nil }
+        return PooledPriorFit(laplace: last.reduce(0) { $0 + $1.fit.laplaceLogLikelihood * Double($1.fit.count) } / n,
+                              gaussian: last.reduce(0) { $0 + $1.fit.gaussianLogLikelihood * Double($1.fit.count) } / n,
+                              epoch: last.first?.epoch, tensors: last.count)
+    }
+}
+
+/// A run's prior fits pooled over its weight tensors.
+struct PooledPriorFit {
+    var laplace: Double
+    var gaussian: Double
+    var epoch: Int?
+    var tensors: Int
+
+    var better: PriorFit.Prior { gaussian > laplace ? .gaussian : .laplace }
+    var describe: String {
+        "mean log-likelihood per weight at epoch \(epoch.map(String.init) ?? "?") over \(tensors) weight tensors: Laplace \(StudyRuns.show(laplace)), Gaussian \(StudyRuns.show(gaussian))"
+    }
+}
