@@ -24,7 +24,7 @@ extension Findings {
     /// No dropout, no L1/L2 penalty and no augmentation.
     static func isUnregularised(_ run: RunSummary) -> Bool {
         (StudyRuns.number(run, "model.dropout") ?? 0) == 0
-            && (StudyRuns.number(run, "regularization.l1") ?? 0) == 0 && (StudyRuns.number(run, "regularization.l2") ?? 0) == 0
-            && !run.params.keys.contains { $0.hasPrefix("data.augment.") || $0.hasPrefix("regularization.l1.") || $0.hasPrefix("regularization.l2.") }
+            && (penalty(run, "l1") ?? 0) == 0 && (penalty(run, "l2") ?? 0) == 0
+            && !run.params.keys.contains { $0.hasPrefix("data.augment.") }
     }
 }

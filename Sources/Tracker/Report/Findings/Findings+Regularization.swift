@@ -3,14 +3,14 @@ extension Findings {
     /// penalty the weight norm grows every epoch of the second half, with L2 it ends below its
     /// mid-run value; the MAP reading (L1 ↔ Laplace prior, L2 ↔ Gaussian prior) holds when the
     /// fitted Laplace density explains the L1 run's final weights better than the Gaussian one,
-    /// and the other way round for L2; a ramped penalty follows the unpenalised run through its
+    /// and the other way round for L2, and L1's Laplace advantage exceeds L2's; a ramped penalty follows the unpenalised run through its
     /// warm-up and then makes its weights sparse (more than twice the unpenalised near-zero share).
     @Sendable public static func regularization(_ s: StudyRuns) throws -> [Finding] {
         let ramped = s.runs.filter { $0.params["regularization.schedule.warmup_epochs"] != nil }
         let constant = s.runs.filter { $0.params["regularization.schedule.warmup_epochs"] == nil }
         let none = constant.first(where: isUnregularised)
-        let l1 = constant.first { (StudyRuns.number($0, "regularization.l1") ?? 0) > 0 }
-        let l2 = constant.first { (StudyRuns.number($0, "regularization.l2") ?? 0) > 0 }
+        let l1 = constant.first { (penalty($0, "l1") ?? 0) > 0 }
+        let l2 = constant.first { (penalty($0, "l2") ?? 0) > 0 }
         var out: [Finding] = []
         if let l1, let l2, let a = StudyRuns.last(l1, "near_zero_fraction"), let b = StudyRuns.last(l2, "near_zero_fraction") {
             out.append(Finding(claim: "L1 makes far more near-zero weights than L2 (more than twice the share)", holds: a > 2 * b,
@@ -20,16 +20,23 @@ extension Findings {
             let n = try s.series(none, "weight_norm").map(\.value), w = try s.series(l2, "weight_norm").map(\.value)
             if n.count >= 4, w.count >= 4 {
                 let half = n.count / 2
-                let grows = zip(n.dropFirst(half - 1), n.dropFirst(half)).allSatisfy { $0 < $1 }
+                let grows = zip(n.dropFirst(half), n.dropFirst(half + 1)).allSatisfy { $0 < $1 }
                 let levels = w[w.count - 1] < w[w.count / 2 - 1]
                 out.append(Finding(claim: "without a penalty the weight norm keeps growing late in training, with L2 it does not", holds: grows && levels,
-                                   measured: "weight norm over epochs \(half)–\(n.count): none \(StudyRuns.show(n[half - 1])) → \(StudyRuns.show(n[n.count - 1])), L2 \(StudyRuns.show(w[w.count / 2 - 1])) → \(StudyRuns.show(w[w.count - 1]))"))
+                                   measured: "weight norm over epochs \(half + 1)–\(n.count): none \(StudyRuns.show(n[half])) → \(StudyRuns.show(n[n.count - 1])), L2 \(StudyRuns.show(w[w.count / 2 - 1])) → \(StudyRuns.show(w[w.count - 1]))"))
             }
         }
         for (run, prior, penalty) in [(l1, PriorFit.Prior.laplace, "L1"), (l2, .gaussian, "L2")] {
             guard let run, let fit = try finalPriorFit(s, run) else { continue }
             out.append(Finding(claim: "the \(penalty) run's weights are fitted better by a \(prior == .laplace ? "Laplace" : "Gaussian") density (its MAP prior)",
                                holds: fit.better == prior, measured: fit.describe))
+        }
+        if let l1, let l2, let a = try finalPriorFit(s, l1), let b = try finalPriorFit(s, l2) {
+            let base = try none.flatMap { try finalPriorFit(s, $0) }
+            out.append(Finding(claim: "L1 pushes the weights further toward a Laplace shape than L2 does (a larger Laplace − Gaussian log-likelihood per weight)",
+                               holds: a.laplaceAdvantage > b.laplaceAdvantage,
+                               measured: "Laplace − Gaussian: L1 \(Format.delta(a.laplaceAdvantage)), L2 \(Format.delta(b.laplaceAdvantage))"
+                                   + (base.map { ", none \(Format.delta($0.laplaceAdvantage))" } ?? "")))
         }
         for run in ramped {
             guard let none, let warm = StudyRuns.number(run, "regularization.schedule.warmup_epochs"), warm >= 1 else { continue }
@@ -43,6 +50,11 @@ extension Findings {
                                    + (try finalPriorFit(s, run).map { "; \($0.describe)" } ?? "")))
         }
         return out
+    }
+
+    /// The strength of a run's L1 or L2 penalty (a stored schedule's base value, or a plain number).
+    static func penalty(_ run: RunSummary, _ kind: String) -> Double? {
+        StudyRuns.number(run, "regularization.\(kind).value") ?? StudyRuns.number(run, "regularization.\(kind)")
     }
 
     /// The fits of all of a run's weight tensors at their last recorded step, pooled (the
@@ -67,6 +79,7 @@ struct PooledPriorFit {
     var tensors: Int
 
     var better: PriorFit.Prior { gaussian > laplace ? .gaussian : .laplace }
+    var laplaceAdvantage: Double { laplace - gaussian }
     var describe: String {
         "mean log-likelihood per weight at epoch \(epoch.map(String.init) ?? "?") over \(tensors) weight tensors: Laplace \(StudyRuns.show(laplace)), Gaussian \(StudyRuns.show(gaussian))"
     }
