@@ -34,9 +34,9 @@ struct StudyReportTests {
         #expect(columns.filter { $0 == "name" }.count == 1, "\(columns)")
         #expect(!columns.contains { $0.hasPrefix("model.widths.") }, "\(columns)")
         #expect(columns.contains("model.widths") && columns.contains("model.activation") && columns.contains("wall time"))
-        #expect(!columns.contains("optimizer.lr.value") && !columns.contains("seed"), "shared params are not columns: \(columns)")
+        #expect(!columns.contains("optimizer.lr") && !columns.contains("seed"), "shared params are not columns: \(columns)")
         #expect(md.contains("| 6 × 2 |") && md.contains("| 6 × 3 |"))
-        #expect(md.contains("## Config") && md.contains("optimizer.lr.value = 0.01") && md.contains("data.source = xor"))
+        #expect(md.contains("## Config") && md.contains("optimizer.lr = 0.01") && !md.contains("optimizer.lr.type") && md.contains("data.source = xor"))
         #expect(md.contains("of training in all (wall time"))
         #expect(md.contains("## Prior fits") && md.contains("| layers.0.weight |"))
     }

@@ -1,5 +1,6 @@
 /// The params of an experiment's runs as a report shows them: list elements
-/// (`model.widths.0`, `.1`, …) folded into one value (`64 × 20`), the config's `name`
+/// (`model.widths.0`, `.1`, …) folded into one value (`64 × 20`), constant schedules into
+/// their value (`optimizer.lr = 0.001`), the config's `name`
 /// left out (the run's name is its own column), and split into what every run shares
 /// (the report's config) and what varies (the table's columns).
 struct ReportColumns {
@@ -21,7 +22,7 @@ struct ReportColumns {
         common = keys.subtracting(varying).filter { !$0.hasPrefix("derived.") }.sorted().compactMap { k in first[k].map { (k, $0) } }
     }
 
-    /// The params with list elements folded and `name` dropped.
+    /// The params with list elements and constant schedules folded and `name` dropped.
     static func fold(_ params: [String: ParamValue]) -> [String: String] {
         var out: [String: String] = [:]
         var lists: [String: [(Int, String)]] = [:]
@@ -30,6 +31,15 @@ struct ReportColumns {
                 lists[String(k[..<dot]), default: []].append((i, v.description))
             } else {
                 out[k] = v.description
+            }
+        }
+        // A constant schedule (`l2.type = constant`, `l2.value = 0.001`) reads as its value (`l2 = 0.001`).
+        for (k, v) in out where k.hasSuffix(".type") && v == "constant" {
+            let parent = String(k.dropLast(".type".count))
+            if let value = out[parent + ".value"] {
+                out[parent] = value
+                out[k] = nil
+                out[parent + ".value"] = nil
             }
         }
         for (k, items) in lists {
