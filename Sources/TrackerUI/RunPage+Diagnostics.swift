@@ -78,9 +78,14 @@ extension RunPage {
             if latest[h.tensor] == nil { order.append(h.tensor) }
             if (latest[h.tensor]?.step ?? Int.min) <= h.step { latest[h.tensor] = h }
         }
+        var fits: [String: [Int: PriorFit]] = [:]
+        for f in try store.priorFits(run: self.report.ref) { fits[f.tensor, default: [:]][f.step] = f.fit }
         var out = "<div class=\"charts\">\n"
-        for t in order.prefix(RunPage.maxHistograms) { if let h = latest[t] { out += HistogramSVG(histogram: h).svg() } }
+        for t in order.prefix(RunPage.maxHistograms) {
+            if let h = latest[t] { out += HistogramSVG(histogram: h, fit: fits[t]?[h.step]).svg() }
+        }
         out += "</div>\n"
-        return HTML.section("Weight histograms (latest)", id: "histograms", out)
+        let caption = fits.isEmpty ? "" : "<p>Lines: the maximum-likelihood Laplace (orange) and Gaussian (green) densities of the weights, with their log-likelihoods per weight (higher fits better).</p>\n"
+        return HTML.section("Weight histograms (latest)", id: "histograms", caption + out)
     }
 }

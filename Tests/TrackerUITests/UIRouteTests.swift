@@ -37,14 +37,14 @@ struct UIRouteTests {
         #expect(sorted.text.contains("show all"))
     }
 
-    @Test("a run page shows overview, charts, gradient heat map, BN statistics, histograms, checkpoints and loss landscapes")
+    @Test("a run page shows overview, charts, gradient heat map, BN statistics, histograms with their prior fits, checkpoints and loss landscapes")
     func runPage() async throws {
         let f = try await UIFixture.shared.get()
         let r = try await HTTP.get(f.port, "/runs/\(f.batchNormRun)")
         #expect(r.status == 200)
         for needle in ["id=\"overview\"", "id=\"charts\"", "<svg", ">loss<", ">accuracy<", "class=\"heatmap\"", "id=\"bn\"", "id=\"bn-table\"",
                        "class=\"histogram\"", "weight_norm", "id=\"checkpoint-table\"", "href=\"/checkpoints/", "id=\"param-table\"",
-                       "id=\"config\"", "id=\"environment\"", "verdict:",
+                       "id=\"config\"", "id=\"environment\"", "verdict:", "class=\"fit-laplace\"", "class=\"fit-gaussian\"",
                        "id=\"landscapes\"", "id=\"landscape-table\"", "class=\"landscape\"", "non-convex share"] {
             #expect(r.text.contains(needle), "run page lacks \(needle)")
         }

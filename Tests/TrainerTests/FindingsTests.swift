@@ -22,6 +22,13 @@ struct FindingsTests {
         return (store, Dictionary(uniqueKeysWithValues: runs.map { ($0.run.name, $0) }))
     }
 
+    /// The findings the study's report states, from the same predicates.
+    static func findings(_ predicate: (StudyRuns) throws -> [Finding], _ store: Store, _ runs: [String: RunSummary]) throws -> [Finding] {
+        let found = try predicate(StudyRuns(store: store, runs: runs.values.sorted { $0.run.name < $1.run.name }))
+        for f in found { print("finding: \(f.sentence)") }
+        return found
+    }
+
     static func ratioAtFirstStep(_ store: Store, _ run: RunSummary) throws -> Double {
         try #require(try store.metricSeries(run: run.run.id, key: "grad_ratio_first_last").first { $0.step == 1 }).value
     }
@@ -55,11 +62,15 @@ struct FindingsTests {
         #expect(try val("relu") > 0.5)
         #expect(try store.events(run: try #require(runs["sigmoid"]).run.id).contains { $0.kind == "vanishing_gradients" })
         #expect(try !store.events(run: try #require(runs["relu"]).run.id).contains { $0.kind == "vanishing_gradients" })
+        // The report's predicates: starved, near chance while ReLU learns, rescued by BatchNorm.
+        let found = try Self.findings(Findings.vanishing, store, runs)
+        #expect(found.count == 3)
+        for f in found { #expect(f.holds, "\(f.claim): \(f.measured)") }
     }
 
     @Test("with batches of 2, BatchNorm's evaluation accuracy collapses while LayerNorm's does not")
     func tinyBatches() throws {
-        let (_, runs) = try Self.train("""
+        let (store, runs) = try Self.train("""
             experiment: normalization
             seed: 2
             data: {source: fashion-mnist, subset: {count: 3000, random: true, balanced: true}, validation: 1000}
@@ -78,11 +89,13 @@ struct FindingsTests {
         // Measured (4,000 samples, 2 epochs): BatchNorm 0.35, LayerNorm 0.77.
         #expect(ln > 0.6)
         #expect(bn < ln - 0.15, "BatchNorm \(bn) vs LayerNorm \(ln)")
+        let found = try Self.findings(Findings.normalization, store, runs)
+        #expect(found.count == 1 && found.allSatisfy(\.holds), "\(found)")
     }
 
     @Test("at equal depth (40 layers, BatchNorm in both) the residual net reaches a lower training loss than the plain one")
     func residual() throws {
-        let (_, runs) = try Self.train("""
+        let (store, runs) = try Self.train("""
             experiment: residual
             seed: 3
             data: {source: fashion-mnist, subset: {count: 4500, random: true, balanced: true}, validation: 500}
@@ -100,6 +113,8 @@ struct FindingsTests {
         let residual = try #require(runs["residual"]?.metrics["train_loss"]?.last)
         // Measured: plain (40 layers + BatchNorm) stays at chance, loss 2.47; residual 0.77.
         #expect(residual < plain - 0.5, "residual \(residual) vs plain \(plain)")
+        let found = try Self.findings(Findings.residual, store, runs)
+        #expect(found.count == 1 && found.allSatisfy(\.holds), "\(found)")
     }
 
     @Test("on 1,000 training images, dropout, L2 and augmentation each shrink the train−validation gap without costing more than 0.03 validation accuracy")
@@ -134,6 +149,9 @@ struct FindingsTests {
             #expect(g.val > none.val - 0.03, "\(cure): val_acc \(g.val) vs \(none.val)")
         }
         #expect(try store.events(run: try #require(runs["none"]).run.id).contains { $0.kind == "overfitting" || $0.kind == "best_epoch" })
+        let found = try Self.findings(Findings.overfitting, store, runs)
+        #expect(found.count == 4)
+        for f in found { #expect(f.holds, "\(f.claim): \(f.measured)") }
     }
 
     @Test("L1 makes far more near-zero weights than L2; without a penalty the weight norm keeps growing after the loss flattens, with L2 it does not")
@@ -165,5 +183,14 @@ struct FindingsTests {
         #expect(zip(none.dropFirst(8), none.dropFirst(9)).allSatisfy { $0 < $1 }, "no penalty: the norm grows each late epoch \(none)")
         #expect(withL2.last! < withL2[7], "L2 levels the norm off: \(withL2)")
         #expect(try store.histograms(run: try #require(runs["l1"]).run.id).count == 16 * 3)
+        #expect(try store.priorFits(run: try #require(runs["l1"]).run.id).count == 16 * 3)
+        let found = try Self.findings(Findings.regularization, store, runs)
+        #expect(found.count == 5)
+        // Measured (16 epochs): pooled log-likelihood per weight, Laplace vs Gaussian — L1 1.96 vs 1.73,
+        // L2 1.89 vs 1.80. Against the MAP expectation the L2 run's weights are fitted better by a
+        // Laplace density too (so that finding does not hold); L1's Laplace advantage is the larger.
+        let gaussianForL2 = try #require(found.first { $0.claim.hasPrefix("the L2 run") })
+        #expect(!gaussianForL2.holds, "the data now shows the expected Gaussian fit for L2: \(gaussianForL2.measured)")
+        for f in found where f.claim != gaussianForL2.claim { #expect(f.holds, "\(f.claim): \(f.measured)") }
     }
 }

@@ -20,19 +20,33 @@ public struct StudyReport {
     /// File name → SVG text.
     public let figures: [(name: String, svg: String)]
 
-    /// Builds the report of `experiment` from the store.
-    public init(store: Store, experiment: String, notes: String? = nil) throws {
+    /// The findings the experiment's predicates computed from its runs (see `Findings`).
+    public let findings: [Finding]
+
+    /// Builds the report of `experiment` from the store: every sentence in it is computed
+    /// from the stored runs (findings by `Findings`, the config and wall time from the runs).
+    public init(store: Store, experiment: String) throws {
         guard try store.experiments().contains(experiment) else { throw TrackerError.experimentNotFound(experiment) }
         self.experiment = experiment
         comparison = try store.compare(where: nil, experiment: experiment, sort: "start:asc")
+        let summaries = try store.summaries(of: comparison.rows.map(\.run))
+        findings = try Findings.of(experiment: experiment, runs: StudyRuns(store: store, runs: summaries))
+        let columns = ReportColumns(summaries)
         var figures: [(String, String)] = []
         var md = "# Study: \(experiment)\n\n"
-        if let notes { md += notes.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
-        md += "\(comparison.rows.count) runs, generated \(Format.isoTime(Date().timeIntervalSince1970) ?? "now") by `tracker report`.\n\n"
-        md += "## Runs\n\n" + Self.table(comparison) + "\n"
+        let total = comparison.rows.compactMap(\.run.duration).reduce(0, +)
+        md += "\(comparison.rows.count) runs, \(Format.duration(total)) of training in all (wall time, runs one after another), "
+        md += "generated \(Format.isoTime(Date().timeIntervalSince1970) ?? "now") by `tracker report` from the runs in the store.\n\n"
+        md += "## Findings\n\n"
+        md += findings.isEmpty ? "No findings are defined for this experiment; the tables and charts below are the measurements.\n\n"
+            : "Each expectation is checked against these runs by the same predicate the findings tests use (`Findings.\(experiment)`).\n\n"
+                + findings.map { "- " + $0.sentence }.joined(separator: "\n") + "\n\n"
+        md += "## Config\n\nShared by every run (the table below lists what varies):\n\n```\n" + columns.common.map { "\($0.key) = \($0.value)" }.joined(separator: "\n") + "\n```\n\n"
+        md += "## Runs\n\n" + Self.table(comparison, columns: columns) + "\n"
+        md += try Self.priorFitTable(store: store, rows: comparison.rows)
 
         let keysByRun = try comparison.rows.map { (id: $0.run.id, keys: Set(try store.metricKeys(run: $0.run.id))) }
-        md += "\n## Curves\n\n"
+        md += "## Curves\n\n"
         for chart in Self.charts {
             let runs = keysByRun.filter { $0.keys.contains(chart.metric) }.map(\.id)
             guard !runs.isEmpty else { continue }
@@ -75,24 +89,5 @@ public struct StudyReport {
             written.append(url.path)
         }
         return written
-    }
-
-    static func table(_ c: RunComparison) -> String {
-        func num(_ v: Double?) -> String {
-            guard let v else { return "—" }
-            return v.isFinite ? String(format: abs(v) >= 100 ? "%.0f" : "%.4f", v) : "\(v)"
-        }
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
-        var header = ["run", "name", "status"] + c.paramKeys + c.metrics + ["gap (\(c.trainMetric) − \(c.valMetric))", "best \(c.bestMetric)", "best epoch"]
-        header = header.map(cell)
-        var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: header.count)]
-        for r in c.rows {
-            var cells = [r.run.id, cell(r.run.name), r.run.status.rawValue]
-            cells += c.paramKeys.map { cell(r.params[$0]?.description ?? "—") }
-            cells += c.metrics.map { num(r.final[$0]) }
-            cells += [num(r.gap), num(r.bestValue), r.bestEpoch.map(String.init) ?? "—"]
-            lines.append("| " + cells.joined(separator: " | ") + " |")
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

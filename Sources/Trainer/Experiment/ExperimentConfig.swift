@@ -79,6 +79,7 @@ public struct ExperimentConfig: Codable, Sendable, Equatable {
         try model.checkBudget(batchSize: batchSize)
         try optimizer.validate()
         try regularization?.validate()
+        try regularization?.schedule?.validate(epochs: epochs)
         try logging.validate()
         try earlyStopping?.validate()
         try diagnostics.validate()

@@ -20,11 +20,16 @@ extension TrainingLoop {
         }
         if c.logging.histograms {
             var hists: [HistogramRecord] = []
+            var fits: [LayerStat] = []
             for p in trainer.model.parameters where p.role == .weight {
                 let h = try TensorHistogram.symmetric(p.value, bins: c.logging.histogramBins)
                 hists.append(HistogramRecord(tensor: p.name, step: step, epoch: epoch, lo: Double(h.lower), hi: Double(h.upper), counts: h.counts.map { Int32(clamping: $0) }))
+                // The MAP reading of L1/L2: which prior the weights look drawn from.
+                let values = UnsafeBufferPointer(start: p.value.data, count: p.value.count)
+                if let fit = PriorFit.fit(values) { fits += fit.layerStats(layer: p.name, step: step, epoch: epoch) }
             }
             recorder.log(histograms: hists)
+            if !fits.isEmpty { recorder.log(layerStats: fits) }
         }
     }
 

@@ -16,8 +16,10 @@ struct TrainingState {
         BLAS.setThreads(c.threads)
         var streams = RandomStreams(seed: c.seed)
         let model = try Model(spec: c.model, random: &streams.initialization)
-        trainer = try ModelTrainer(model: model, optimizer: c.optimizer, regularization: c.regularization ?? .none, random: streams)
         iterator = try planned.data.trainingBatches(batchSize: c.batchSize, streams: streams)
+        var regularization = c.regularization ?? .none
+        regularization.stepsPerEpoch = iterator.batchesPerEpoch
+        trainer = try ModelTrainer(model: model, optimizer: c.optimizer, regularization: regularization, random: streams)
         epochs = c.epochs
     }
 
