@@ -75,7 +75,7 @@ extension Store {
             let holder = try Store.runningLease(db: db, seq: ref.seq)?.describe() ?? "nobody (the run is no longer running)"
             throw RunLeaseError.lost(run: ref.id, holder: holder)
         }
-        return try RunRecorder(path: path, runSeq: ref.seq, runID: ref.id, batchSize: batchSize)
+        return try RunRecorder(path: path, run: ref, batchSize: batchSize)
     }
 
     /// Gives up a claimed run that cannot be trained here (its stored config no longer

@@ -13,14 +13,13 @@ extension Store {
         guard !starts.isEmpty else { return [] }
         var experimentIDs: [String: Int64] = [:]
         for s in starts where experimentIDs[s.experiment] == nil { experimentIDs[s.experiment] = try experiment(named: s.experiment) }
-        var parents: [String: Int64] = [:]
-        for s in starts { if let p = s.parentID, parents[p] == nil { parents[p] = try resolveSeq(p) } }
+        let parents: [Int64?] = try starts.map { try $0.parent?.runRef(in: self).seq }
         let now = Date().timeIntervalSince1970
         return try db.transaction(.immediate) {
             var ids: [String] = []
-            for start in starts {
+            for (start, parentSeq) in zip(starts, parents) {
                 guard let experimentID = experimentIDs[start.experiment] else { throw TrackerError.storage("no experiment '\(start.experiment)'") }
-                let (seq, id) = try insertQueuedRun(start, experimentID: experimentID, parentSeq: start.parentID.flatMap { parents[$0] }, now: now)
+                let (seq, id) = try insertQueuedRun(start, experimentID: experimentID, parentSeq: parentSeq, now: now)
                 try insertParams(start.config.flattened().map { ($0.key, ParamValue($0.value)) }, runSeq: seq)
                 ids.append(id)
             }

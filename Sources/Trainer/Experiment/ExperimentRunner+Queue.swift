@@ -46,7 +46,7 @@ extension ExperimentRunner {
     }
 
     private func currentStatus(_ claim: RunClaim) -> RunStatus {
-        (try? store.resolveRun(claim.run.id, includeDeleted: true).status) ?? .failed
+        (try? store.lookUpRun(claim.run.id, includeDeleted: true).info.status) ?? .failed
     }
 
     private func startClaimed(_ claim: RunClaim) throws -> Outcome {

@@ -6,6 +6,7 @@ import Tracker
 extension ExperimentRunner {
     /// A checkpoint loaded into a trainer of its run's model.
     struct LoadedCheckpoint {
+        let ref: RunRef
         let run: RunInfo
         let planned: PlannedRun
         let info: CheckpointInfo
@@ -37,7 +38,7 @@ extension ExperimentRunner {
         let initial = try ModelTrainer(spec: centre.planned.config.model, optimizer: centre.planned.config.optimizer, seed: centre.planned.config.seed)
         let start = projection.coordinates(of: initial.model.parameters.map { Array($0.value.buffer) })
             .map { [LandscapeRecord.TrajectoryPoint(step: 0, x: $0.0, y: $0.1)] } ?? []
-        let trajectory = try start + projection.project(checkpoints: try store.checkpoints(run: centre.run.id),
+        let trajectory = try start + projection.project(checkpoints: try store.checkpoints(run: centre.ref),
                                                         loading: { try self.parameterValues(of: $0, like: centre) })
         var record = LandscapeRecord(
             runID: centre.run.id, kind: .plane, checkpointStep: centre.info.step, checkpointKind: centre.info.kind.rawValue,
@@ -96,8 +97,8 @@ extension ExperimentRunner {
 
     /// The chosen checkpoint of a run, verified and loaded (strictly) into its model.
     func loadCheckpoint(_ runID: String, choice: LandscapeSpec.CheckpointChoice) throws -> LoadedCheckpoint {
-        let run = try store.resolveRun(runID, includeDeleted: false)
-        let all = try store.checkpoints(run: run.id)
+        let (ref, run) = try store.lookUpRun(runID, includeDeleted: false)
+        let all = try store.checkpoints(run: ref)
         let info: CheckpointInfo?
         switch choice {
         case .last: info = all.max { ($0.step, $0.id) < ($1.step, $1.id) }
@@ -111,7 +112,7 @@ extension ExperimentRunner {
         let planned = try plannedRun(from: run)
         let trainer = try ModelTrainer(spec: planned.config.model, optimizer: planned.config.optimizer, seed: planned.config.seed)
         try trainer.load(StateDict(payload: store.checkpointData(info)))
-        return LoadedCheckpoint(run: run, planned: planned, info: info, trainer: trainer)
+        return LoadedCheckpoint(ref: ref, run: run, planned: planned, info: info, trainer: trainer)
     }
 
     /// The parameter values of another checkpoint of `like`'s run.
