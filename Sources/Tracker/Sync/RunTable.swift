@@ -62,7 +62,7 @@ extension RunTable {
     /// name (`runs.experiment_id`) and `parent` the parent's id (`runs.parent_seq`).
     public static let runColumns = [
         "id", "uuid", "experiment", "name", "status", "created_at", "started_at", "ended_at", "seed", "config", "config_hash",
-        "environment", "parent", "origin", "pid", "host", "heartbeat_at", "deleted_at",
+        "environment", "parent", "origin", "pid", "host", "heartbeat_at", "deleted_at", "queued_at",
     ]
 
     /// The tables shared by runs rather than owned by one: experiments (copied by name with

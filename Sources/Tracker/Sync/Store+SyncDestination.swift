@@ -23,7 +23,7 @@ extension Store: SyncDestination {
             values[12] = parentSeq
             try db.run("""
                 INSERT INTO runs (id, uuid, experiment_id, name, status, created_at, started_at, ended_at, seed, config, config_hash,
-                                  environment, parent_seq, origin, pid, host, heartbeat_at, deleted_at)
+                                  environment, parent_seq, origin, pid, host, heartbeat_at, deleted_at, queued_at)
                 VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
                 """, values)
             let seq = db.lastInsertRowID

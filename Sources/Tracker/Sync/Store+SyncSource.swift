@@ -23,9 +23,11 @@ extension Store: SyncSource {
     }
 
     public func syncRunRow(_ run: SyncRun) throws -> [SQLValue] {
+        // A store read-only without the queue's migration has no queued_at: none of its runs were queued.
+        let queuedAt = try Migrator.appliedMigrations(db).contains { $0.version == Store.queueSchemaVersion } ? "r.queued_at" : "NULL"
         let row = try db.first("""
             SELECT r.id, r.uuid, e.name, r.name, \(Liveness.statusSQL()), r.created_at, r.started_at, \(Liveness.endedAtSQL()), r.seed,
-                   r.config, r.config_hash, r.environment, p.id, r.origin, r.pid, r.host, r.heartbeat_at, r.deleted_at
+                   r.config, r.config_hash, r.environment, p.id, r.origin, r.pid, r.host, r.heartbeat_at, r.deleted_at, \(queuedAt)
             FROM runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN runs p ON p.seq = r.parent_seq
             WHERE r.seq = ?
             """, [.integer(run.ref.seq)]) { row in (0..<Int32(RunTable.runColumns.count)).map { row.value($0) } }
