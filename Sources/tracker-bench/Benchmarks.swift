@@ -7,4 +7,5 @@ let benchmarks: [any ParsableCommand.Type] = [
     TrainBench.self,
     QueryBench.self,
     UIBench.self,
+    UICompareBench.self,
 ]
