@@ -98,7 +98,7 @@
     if (this.view === 'pairs') {
       this.pairs().forEach(function (p) {
         self.runs.forEach(function (r) {
-          out.push({ id: 'pair:' + p.name + ':' + r.id, title: self.label(r.id) + ' — ' + p.name + ': ' + p.train + ' vs ' + p.val + ' (gap shaded)',
+          out.push({ id: 'pair:' + p.name + ':' + r.id, title: p.name + ' · ' + r.name + ' — ' + p.train + ' solid, ' + p.val + ' dashed, gap shaded',
             lines: [{ run: r.id, key: p.train, dash: false }, { run: r.id, key: p.val, dash: true }], shade: true, showKey: true });
         });
       });
@@ -130,9 +130,10 @@
   };
 
   // Fetches every needed series (at the zoomed step range when zoomed), then draws.
-  Explorer.prototype.load = function () {
+  // keepPanels: the same panels (a zoom), so only their data changes.
+  Explorer.prototype.load = function (keepPanels) {
     var self = this, keys = this.neededKeys(), gen = ++this.generation;
-    this.build();
+    if (!keepPanels || this.panels.length === 0) this.build();
     if (keys.length === 0) { this.draw(); return Promise.resolve(); }
     var perRequest = Math.max(1, Math.floor(MAX_SERIES_PER_REQUEST / this.runs.length)), jobs = [];
     var clock = this.axis !== 'step' && Object.keys(this.clocks).length < this.runs.length;
@@ -216,13 +217,13 @@
     this.range = [a, b];
     this.stepRange = [Math.max(0, Math.floor(lo)), Math.max(0, Math.ceil(hi))];
     this.draw();
-    return this.load();
+    return this.load(true);
   };
 
   Explorer.prototype.resetZoom = function () {
     if (!this.range) return Promise.resolve();
     this.range = null; this.stepRange = null;
-    return this.load();
+    return this.load(true);
   };
 
   // Live runs: every POLL_MS, one request per metric asks for the points after that series'

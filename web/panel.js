@@ -48,7 +48,7 @@
       }
     });
     if (xr) { x0 = xr[0]; x1 = xr[1]; }
-    if (!(x1 > x0)) { x1 = x0 + 1; }
+    if (!(x1 > x0)) { x0 = isFinite(x0) ? x0 - 1 : 0; x1 = x0 + 2; }
     if (!isFinite(y0)) { y0 = logY ? 0.1 : 0; y1 = logY ? 1 : 1; }
     if (logY) { y0 = Math.log10(y0); y1 = Math.log10(y1); }
     if (!(y1 > y0)) { y0 -= 0.5; y1 += 0.5; }
@@ -112,7 +112,13 @@
       if (pen) c.lineTo(x, y); else c.moveTo(x, y);
       pen = true;
     }
-    c.stroke(); c.setLineDash([]); c.globalAlpha = 1;
+    c.stroke(); c.setLineDash([]);
+    // A lone point (a metric logged once) has no line to draw: a dot instead.
+    for (var j = 0; j < xs.length; j++) {
+      var lone = (j === 0 || !isFinite(this.sy(ys[j - 1]))) && (j === xs.length - 1 || !isFinite(this.sy(ys[j + 1])));
+      if (lone && isFinite(this.sy(ys[j]))) { c.fillStyle = colour; c.beginPath(); c.arc(this.sx(xs[j]), this.sy(ys[j]), 3, 0, 7); c.fill(); }
+    }
+    c.globalAlpha = 1;
   };
 
   // The gap between the two lines of a train-vs-validation panel, shaded.

@@ -53,9 +53,12 @@
     this.runs = runs;
     var keys = {};
     runs.forEach(function (r) { Object.keys(r.params || {}).forEach(function (k) { keys[k] = true; }); });
+    // Params that vary — but not names (a different string for every run says nothing).
     this.params = Object.keys(keys).sort().filter(function (k) {
-      var first = text(runs[0].params[k]);
-      return runs.some(function (r) { return text(r.params[k]) !== first; });
+      var seen = {}, strings = 0;
+      runs.forEach(function (r) { var v = r.params[k]; seen[text(v)] = true; if (typeof v === 'string') strings++; });
+      var distinct = Object.keys(seen).length;
+      return distinct > 1 && !(strings === runs.length && distinct === runs.length && runs.length > 2);
     });
     var metrics = {};
     runs.forEach(function (r) { Object.keys(r.metrics || {}).forEach(function (k) { metrics[k] = true; }); });
@@ -109,6 +112,7 @@
 
   Sweep.prototype.drawAxis = function (a, i) {
     var self = this, x = this.ax(i), g = svg('g', { class: 'pc-axis', 'data-axis': a.name });
+    this.pc.appendChild(g);
     g.appendChild(svg('line', { x1: x, x2: x, y1: this.ay(0), y2: this.ay(1), stroke: '#333' }));
     g.appendChild(svg('text', { x: x, y: 14, 'text-anchor': 'middle', 'font-weight': a.isMetric ? 'bold' : 'normal' }, [a.name + (a.log ? ' (log)' : '')]));
     a.labels().forEach(function (l) { g.appendChild(svg('text', { x: x + 5, y: self.ay(l[0]) + 4 }, [l[1]])); });

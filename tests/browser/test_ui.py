@@ -201,6 +201,7 @@ class Suite:
         check(int(self.js("return Number(document.getElementById('explorer').dataset.fetched)")) > fetched, "no new points were fetched")
         for r in self.hover("loss", 0.5):
             check(self.stored(r["run"], "loss").get(r["step"]) == r["value"], f"zoomed tooltip {r} is not a stored point")
+        over = self.panel("loss").find_element(By.CSS_SELECTOR, "canvas.over")
         ActionChains(self.driver).double_click(over).perform()
         self.wait(lambda: self.js("return document.getElementById('explorer').dataset.range===''"), "the zoom to reset")
         self.wait_explorer(requests + 1)
@@ -271,15 +272,15 @@ class Suite:
         self.open("/?experiment=browser-sweep")
         self.wait(lambda: len(self.driver.find_elements(By.CSS_SELECTOR, "#parallel .pc-line")) == 4, "the parallel coordinates")
         axes = [a.get_attribute("data-axis") for a in self.driver.find_elements(By.CSS_SELECTOR, "#parallel .pc-axis")]
-        check("optimizer.lr" in axes and "model.dropout" in axes and axes[-1] == "val_loss", f"axes {axes}")
-        hit = self.driver.find_element(By.CSS_SELECTOR, '#parallel .pc-axis[data-axis="optimizer.lr"] .pc-hit')
+        check("optimizer.lr.value" in axes and "model.dropout" in axes and axes[-1] == "val_loss", f"axes {axes}")
+        hit = self.driver.find_element(By.CSS_SELECTOR, '#parallel .pc-axis[data-axis="optimizer.lr.value"] .pc-hit')
         h = hit.size["height"]
         # The upper 40% of the lr axis: lr = 0.01 only.
         ActionChains(self.driver).move_to_element_with_offset(hit, 0, int(-h / 2 + 2)).click_and_hold().move_by_offset(0, int(h * 0.2)) \
             .move_by_offset(0, int(h * 0.2)).release().perform()
         self.wait(lambda: self.js("return document.getElementById('sweep-view').dataset.selected.split(',').length") == 2, "the brush to filter")
         kept = set(self.js("return document.getElementById('sweep-view').dataset.selected").split(","))
-        want = {r["id"] for r in self.runs if abs(float(r["params"]["optimizer.lr"]) - 0.01) < 1e-12}
+        want = {r["id"] for r in self.runs if abs(float(r["params"]["optimizer.lr.value"]) - 0.01) < 1e-12}
         check(kept == want, f"brushing lr kept {kept}, want {want}")
         dim = {l.get_attribute("data-run") for l in self.driver.find_elements(By.CSS_SELECTOR, "#parallel .pc-line.dim")}
         check(dim == {r["id"] for r in self.runs} - want, "the other runs are dimmed")

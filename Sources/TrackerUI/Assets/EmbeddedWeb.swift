@@ -261,7 +261,7 @@ extension StaticAsset {
     if (this.view === 'pairs') {
       this.pairs().forEach(function (p) {
         self.runs.forEach(function (r) {
-          out.push({ id: 'pair:' + p.name + ':' + r.id, title: self.label(r.id) + ' — ' + p.name + ': ' + p.train + ' vs ' + p.val + ' (gap shaded)',
+          out.push({ id: 'pair:' + p.name + ':' + r.id, title: p.name + ' · ' + r.name + ' — ' + p.train + ' solid, ' + p.val + ' dashed, gap shaded',
             lines: [{ run: r.id, key: p.train, dash: false }, { run: r.id, key: p.val, dash: true }], shade: true, showKey: true });
         });
       });
@@ -293,9 +293,10 @@ extension StaticAsset {
   };
 
   // Fetches every needed series (at the zoomed step range when zoomed), then draws.
-  Explorer.prototype.load = function () {
+  // keepPanels: the same panels (a zoom), so only their data changes.
+  Explorer.prototype.load = function (keepPanels) {
     var self = this, keys = this.neededKeys(), gen = ++this.generation;
-    this.build();
+    if (!keepPanels || this.panels.length === 0) this.build();
     if (keys.length === 0) { this.draw(); return Promise.resolve(); }
     var perRequest = Math.max(1, Math.floor(MAX_SERIES_PER_REQUEST / this.runs.length)), jobs = [];
     var clock = this.axis !== 'step' && Object.keys(this.clocks).length < this.runs.length;
@@ -379,13 +380,13 @@ extension StaticAsset {
     this.range = [a, b];
     this.stepRange = [Math.max(0, Math.floor(lo)), Math.max(0, Math.ceil(hi))];
     this.draw();
-    return this.load();
+    return this.load(true);
   };
 
   Explorer.prototype.resetZoom = function () {
     if (!this.range) return Promise.resolve();
     this.range = null; this.stepRange = null;
-    return this.load();
+    return this.load(true);
   };
 
   // Live runs: every POLL_MS, one request per metric asks for the points after that series'
@@ -473,7 +474,7 @@ extension StaticAsset {
       }
     });
     if (xr) { x0 = xr[0]; x1 = xr[1]; }
-    if (!(x1 > x0)) { x1 = x0 + 1; }
+    if (!(x1 > x0)) { x0 = isFinite(x0) ? x0 - 1 : 0; x1 = x0 + 2; }
     if (!isFinite(y0)) { y0 = logY ? 0.1 : 0; y1 = logY ? 1 : 1; }
     if (logY) { y0 = Math.log10(y0); y1 = Math.log10(y1); }
     if (!(y1 > y0)) { y0 -= 0.5; y1 += 0.5; }
@@ -537,7 +538,13 @@ extension StaticAsset {
       if (pen) c.lineTo(x, y); else c.moveTo(x, y);
       pen = true;
     }
-    c.stroke(); c.setLineDash([]); c.globalAlpha = 1;
+    c.stroke(); c.setLineDash([]);
+    // A lone point (a metric logged once) has no line to draw: a dot instead.
+    for (var j = 0; j < xs.length; j++) {
+      var lone = (j === 0 || !isFinite(this.sy(ys[j - 1]))) && (j === xs.length - 1 || !isFinite(this.sy(ys[j + 1])));
+      if (lone && isFinite(this.sy(ys[j]))) { c.fillStyle = colour; c.beginPath(); c.arc(this.sx(xs[j]), this.sy(ys[j]), 3, 0, 7); c.fill(); }
+    }
+    c.globalAlpha = 1;
   };
 
   // The gap between the two lines of a train-vs-validation panel, shaded.
@@ -685,9 +692,12 @@ extension StaticAsset {
     this.runs = runs;
     var keys = {};
     runs.forEach(function (r) { Object.keys(r.params || {}).forEach(function (k) { keys[k] = true; }); });
+    // Params that vary — but not names (a different string for every run says nothing).
     this.params = Object.keys(keys).sort().filter(function (k) {
-      var first = text(runs[0].params[k]);
-      return runs.some(function (r) { return text(r.params[k]) !== first; });
+      var seen = {}, strings = 0;
+      runs.forEach(function (r) { var v = r.params[k]; seen[text(v)] = true; if (typeof v === 'string') strings++; });
+      var distinct = Object.keys(seen).length;
+      return distinct > 1 && !(strings === runs.length && distinct === runs.length && runs.length > 2);
     });
     var metrics = {};
     runs.forEach(function (r) { Object.keys(r.metrics || {}).forEach(function (k) { metrics[k] = true; }); });
@@ -741,6 +751,7 @@ extension StaticAsset {
 
   Sweep.prototype.drawAxis = function (a, i) {
     var self = this, x = this.ax(i), g = svg('g', { class: 'pc-axis', 'data-axis': a.name });
+    this.pc.appendChild(g);
     g.appendChild(svg('line', { x1: x, x2: x, y1: this.ay(0), y2: this.ay(1), stroke: '#333' }));
     g.appendChild(svg('text', { x: x, y: 14, 'text-anchor': 'middle', 'font-weight': a.isMetric ? 'bold' : 'normal' }, [a.name + (a.log ? ' (log)' : '')]));
     a.labels().forEach(function (l) { g.appendChild(svg('text', { x: x + 5, y: self.ay(l[0]) + 4 }, [l[1]])); });
