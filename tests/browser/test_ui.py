@@ -6,7 +6,7 @@ clicks through the pages as a user would: hovers a panel and checks the tooltip'
 against the stored points, zooms (axis range, more points fetched), smoothing (TensorBoard's
 debiased EMA, recomputed here), log y, hiding a run in the legend, the epoch axis, the
 train-vs-validation view, brushing a parallel-coordinates axis, the gradient heat map
-hover, and a running run gaining points without a reload. Any JavaScript console error
+hover, an alert placed on its curve, and a running run gaining points without a reload. Any JavaScript console error
 fails. Screenshots go to out/browser/.
 
     TRACKER_BIN=.build/debug/tracker python3 tests/browser/test_ui.py
@@ -34,6 +34,17 @@ sweep:
   grid:
     model.dropout: [0, 0.3]
     optimizer.lr: [0.003, 0.01]
+"""
+
+# A deep sigmoid net: the vanishing-gradient alert, placed on its curves.
+ALERTS = """experiment: browser-alerts
+seed: 1
+data: {source: moons, size: 400, noise: 0.2, validation: 0.25}
+model: {depth: 14, width: 16, activation: sigmoid, init: xavier_uniform}
+optimizer: {type: adam, lr: 0.001}
+epochs: 1
+batch_size: 32
+logging: {layer_stats_every: 5}
 """
 
 # Long enough to be watched while it runs (stopped by the test once seen growing).
@@ -71,6 +82,10 @@ class Suite:
         path = os.path.join(self.work, "sweep.yaml")
         with open(path, "w") as f:
             f.write(SWEEP)
+        subprocess.run([BIN, "train", path, "--db", self.db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        path = os.path.join(self.work, "alerts.yaml")
+        with open(path, "w") as f:
+            f.write(ALERTS)
         subprocess.run([BIN, "train", path, "--db", self.db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def serve(self):
@@ -314,6 +329,23 @@ class Suite:
         self.shot("heatmap-hover")
         self.console()
 
+    def test_alerts_on_curves(self):
+        run = self.api("/api/runs?experiment=browser-alerts")[0]["id"]
+        events = [e for e in self.api(f"/api/runs/{run}")["events"] if e["level"] != "info" and e["step"] is not None]
+        check(events, "the deep sigmoid run raised no alert")
+        self.open(f"/runs/{run}")
+        self.wait_explorer()
+        placed = self.js("var p=T.explorer.panels.find(function(p){return p.spec.id==='loss'});"
+                         "return p.visibleAlerts().map(function(v){return [v.a.kind,v.a.step,v.px];})")
+        check({(k, st) for k, st, _ in placed} == {(e["kind"], e["step"]) for e in events}, f"alerts placed {placed}, stored {events}")
+        over = self.panel("loss").find_element(By.CSS_SELECTOR, "canvas.over")
+        ActionChains(self.driver).move_to_element_with_offset(over, int(placed[0][2] - over.size["width"] / 2), 0).perform()
+        self.wait(lambda: self.js("return document.querySelectorAll('.panel[data-panel=\"loss\"] .tip-alert').length") > 0, "the alert in the tooltip")
+        text = self.js("return document.querySelector('.panel[data-panel=\"loss\"] .tip-alert').textContent")
+        check(placed[0][0] in text and f"step {placed[0][1]}" in text, f"alert tooltip: {text}")
+        self.shot("alert")
+        self.console()
+
     def test_live_run(self):
         path = os.path.join(self.work, "live.yaml")
         with open(path, "w") as f:
@@ -358,7 +390,7 @@ def main():
     suite = Suite()
     tests = [t for t in dir(Suite) if t.startswith("test_")]
     order = ["test_panels_and_hover", "test_zoom", "test_smoothing_and_log", "test_legend_hides", "test_axes_and_pairs",
-             "test_sweep_brush", "test_heatmap_hover", "test_live_run"]
+             "test_sweep_brush", "test_heatmap_hover", "test_alerts_on_curves", "test_live_run"]
     assert sorted(order) == sorted(tests)
     failed = 0
     start = time.time()
