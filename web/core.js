@@ -28,6 +28,13 @@
     return String(Number(v.toPrecision(6)));
   };
 
+  // An axis tick: at most 3 significant digits, so labels fit the margin.
+  T.tick = function (v) {
+    var a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(1);
+    return String(Number(v.toPrecision(3)));
+  };
+
   // A stored value from the API ("NaN", "Infinity" arrive as strings).
   T.num = function (v) { return typeof v === 'number' ? v : Number(v); };
 

@@ -34,7 +34,7 @@
   Explorer.prototype.series = function (run, key) { return this.data[run + '\u0000' + key]; };
   Explorer.prototype.axisLabel = function () { return { step: 'step', epoch: 'epoch', time: 'seconds' }[this.axis]; };
 
-  // A step shown on the chosen x axis: itself, or the run's epoch or seconds since start,
+  // A step shown on the chosen x axis: itself, or the run's epoch or seconds since its first point,
   // interpolated through the run's clock.
   Explorer.prototype.xOf = function (run, step) {
     if (this.axis === 'step') return step;

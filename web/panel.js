@@ -80,12 +80,12 @@
     c.font = '11px system-ui,sans-serif'; c.fillStyle = '#555'; c.strokeStyle = '#eee'; c.lineWidth = 1;
     T.ticks(d.x0, d.x1, 6).forEach(function (v) {
       var x = self.sx(v); c.beginPath(); c.moveTo(x, M.t); c.lineTo(x, self.h - M.b); c.stroke();
-      c.textAlign = 'center'; c.fillText(T.fmt(v), x, self.h - M.b + 14);
+      c.textAlign = 'center'; c.fillText(T.tick(v), x, self.h - M.b + 14);
     });
     T.ticks(d.y0, d.y1, 5).forEach(function (v) {
       var y = self.h - M.b - (v - d.y0) / (d.y1 - d.y0) * (self.h - M.t - M.b);
       c.beginPath(); c.moveTo(M.l, y); c.lineTo(self.w - M.r, y); c.stroke();
-      c.textAlign = 'right'; c.fillText(ex.logY ? T.fmt(Math.pow(10, v)) : T.fmt(v), M.l - 4, y + 4);
+      c.textAlign = 'right'; c.fillText(T.tick(ex.logY ? Math.pow(10, v) : v), M.l - 4, y + 4);
     });
     c.textAlign = 'center'; c.fillText(ex.axisLabel(), (M.l + this.w - M.r) / 2, this.h - 4);
     c.save(); c.beginPath(); c.rect(M.l, M.t, this.w - M.l - M.r, this.h - M.t - M.b); c.clip();

@@ -10,8 +10,8 @@ import Tracker
 ///   store so a zoomed chart shows the detail the full view averaged away
 /// - `after=S` (a cursor, not with from/to): the raw points with a step after S, at most N per
 ///   series; `more` says whether more are waiting, `cursor` where to continue
-/// - `clock=1`: each run's clock too (step, epoch, seconds since start), for epoch and
-///   wall-time x axes
+/// - `clock=1`: each run's clock too (step, epoch, seconds since its first point; at most
+///   400 points evenly spaced in steps), for epoch and wall-time x axes
 ///
 /// A key a run lacks comes back with no points. Bad input is a 400 that says what to change.
 struct SeriesRoute {
@@ -44,9 +44,10 @@ struct SeriesRoute {
                 "start": summary.run.startedAt.map { .double($0) } ?? .null,
             ]
             if query.clock {
-                let start = summary.run.startedAt
-                info["clock"] = .array(try cache.clock(store: store, run: ref, summary: summary).map { p in
-                    .array([.int(Int64(p.step)), p.epoch.map { .int(Int64($0)) } ?? .null, .double(p.wallTime - (start ?? p.wallTime))])
+                // Seconds since the first point of the clock (TensorBoard's relative time).
+                let clock = try cache.clock(store: store, run: ref, summary: summary), start = clock.first?.wallTime ?? 0
+                info["clock"] = .array(clock.map { p in
+                    .array([.int(Int64(p.step)), p.epoch.map { .int(Int64($0)) } ?? .null, .double(p.wallTime - start)])
                 })
             }
             runs[ref.id] = .object(info)

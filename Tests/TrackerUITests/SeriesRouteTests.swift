@@ -125,7 +125,13 @@ struct SeriesRouteTests {
         #expect(clock.count >= 2)
         let epochs = clock.compactMap { ($0[1] as? NSNumber)?.intValue }, times = clock.compactMap { ($0[2] as? NSNumber)?.doubleValue }
         #expect(epochs == epochs.sorted() && epochs.count == clock.count)
-        #expect(times == times.sorted() && (times.first ?? -1) >= 0)
+        #expect(times == times.sorted() && times.first == 0)
+        // A 100,000-point clock is at most 400 points, evenly spaced, first to last step.
+        let long = try #require(runs[f.longRun]?["clock"] as? [[Any]])
+        let steps = long.compactMap { ($0[0] as? NSNumber)?.intValue }
+        #expect(steps.count <= SeriesRoute.clockPoints && steps.count >= SeriesRoute.clockPoints - 1)
+        #expect(steps.first == 0 && steps.last == 99_999 && zip(steps, steps.dropFirst()).allSatisfy { $1 - $0 <= 252 && $1 > $0 })
+        #expect(long.allSatisfy { ($0[2] as? NSNumber)?.doubleValue == ($0[0] as? NSNumber)?.doubleValue }, "its wall time is its step")
     }
 
     @Test("bad input is a 400 that names the parameter; unknown runs a 404")

@@ -28,22 +28,38 @@ extension Store {
         return out
     }
 
-    /// A run's clock: the steps, epochs and wall times of its sparsest series (the one with
-    /// the fewest points, at least two when any has two — per-epoch metrics, typically),
-    /// every `stride`-th point so at most about `limit` come back. Charts map a step to an
-    /// epoch or a wall time by interpolating between these points.
+    /// A run's clock: steps, epochs and wall times of its sparsest series (the one with the
+    /// fewest points, at least two when any has two — per-epoch metrics, typically), at most
+    /// about `limit` of them, evenly spaced in steps. Charts map a step to an epoch or a wall
+    /// time by interpolating between these points. Each point is one index seek, so a
+    /// million-point series costs what a short one does.
     public func stepClock(run: some RunIdentifier, limit: Int) throws -> [MetricPoint] {
         let seq = try run.runRef(in: self).seq
         let counts = try db.query("""
-            SELECT k.name, l.count FROM latest_metrics l JOIN keys k ON k.id = l.key_id WHERE l.run_seq = ? ORDER BY l.count, k.name
-            """, [.integer(seq)]) { ($0.text(0), Int($0.int(1))) }
-        guard let pick = counts.first(where: { $0.1 >= 2 }) ?? counts.first else { return [] }
-        let stride = max(1, pick.1 / max(1, limit))
-        return try db.query("""
-            SELECT step, epoch, wall_time FROM metrics WHERE run_seq = ? AND key_id = (SELECT id FROM keys WHERE name = ?)
-            ORDER BY step
-            """, [.integer(seq), .text(pick.0)]) {
-            MetricPoint(key: pick.0, step: Int($0.int(0)), epoch: $0.optionalInt(1).map { Int($0) }, value: 0, wallTime: $0.double(2))
-        }.enumerated().filter { $0.offset % stride == 0 || $0.offset == pick.1 - 1 }.map(\.element)
+            SELECT l.key_id, k.name, l.count FROM latest_metrics l JOIN keys k ON k.id = l.key_id WHERE l.run_seq = ? ORDER BY l.count, k.name
+            """, [.integer(seq)]) { ($0.int(0), $0.text(1), Int($0.int(2))) }
+        guard let pick = counts.first(where: { $0.2 >= 2 }) ?? counts.first else { return [] }
+        let stmt = try db.cached("""
+            SELECT step, epoch, wall_time FROM metrics WHERE run_seq = ? AND key_id = ? AND step >= ? ORDER BY step LIMIT 1
+            """)
+        func first(atOrAfter step: Int64) throws -> MetricPoint? {
+            try stmt.bind([.integer(seq), .integer(pick.0), .integer(step)])
+            defer { stmt.reset() }
+            let row = Row(statement: stmt)
+            guard try stmt.step() else { return nil }
+            return MetricPoint(key: pick.1, step: Int(row.int(0)), epoch: row.optionalInt(1).map { Int($0) }, value: 0, wallTime: row.double(2))
+        }
+        guard let start = try first(atOrAfter: Int64.min),
+              let end = try db.first("SELECT max(step) FROM metrics WHERE run_seq = ? AND key_id = ?", [.integer(seq), .integer(pick.0)], { $0.int(0) })
+        else { return [] }
+        var out = [start]
+        let n = max(1, min(limit, pick.2) - 1), span = Double(end) - Double(start.step)
+        for i in 1...n {
+            // In Double, clamped: steps written through the MLflow API may be near Int64's ends.
+            let t = (Double(start.step) + span * Double(i) / Double(n)).rounded(.up)
+            guard t < 9.2e18 else { break }
+            if let p = try first(atOrAfter: Int64(t)), p.step > (out.last?.step ?? Int.min) { out.append(p) }
+        }
+        return out
     }
 }

@@ -35,6 +35,13 @@ extension StaticAsset {
     return String(Number(v.toPrecision(6)));
   };
 
+  // An axis tick: at most 3 significant digits, so labels fit the margin.
+  T.tick = function (v) {
+    var a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(1);
+    return String(Number(v.toPrecision(3)));
+  };
+
   // A stored value from the API ("NaN", "Infinity" arrive as strings).
   T.num = function (v) { return typeof v === 'number' ? v : Number(v); };
 
@@ -197,7 +204,7 @@ extension StaticAsset {
   Explorer.prototype.series = function (run, key) { return this.data[run + '\u0000' + key]; };
   Explorer.prototype.axisLabel = function () { return { step: 'step', epoch: 'epoch', time: 'seconds' }[this.axis]; };
 
-  // A step shown on the chosen x axis: itself, or the run's epoch or seconds since start,
+  // A step shown on the chosen x axis: itself, or the run's epoch or seconds since its first point,
   // interpolated through the run's clock.
   Explorer.prototype.xOf = function (run, step) {
     if (this.axis === 'step') return step;
@@ -506,12 +513,12 @@ extension StaticAsset {
     c.font = '11px system-ui,sans-serif'; c.fillStyle = '#555'; c.strokeStyle = '#eee'; c.lineWidth = 1;
     T.ticks(d.x0, d.x1, 6).forEach(function (v) {
       var x = self.sx(v); c.beginPath(); c.moveTo(x, M.t); c.lineTo(x, self.h - M.b); c.stroke();
-      c.textAlign = 'center'; c.fillText(T.fmt(v), x, self.h - M.b + 14);
+      c.textAlign = 'center'; c.fillText(T.tick(v), x, self.h - M.b + 14);
     });
     T.ticks(d.y0, d.y1, 5).forEach(function (v) {
       var y = self.h - M.b - (v - d.y0) / (d.y1 - d.y0) * (self.h - M.t - M.b);
       c.beginPath(); c.moveTo(M.l, y); c.lineTo(self.w - M.r, y); c.stroke();
-      c.textAlign = 'right'; c.fillText(ex.logY ? T.fmt(Math.pow(10, v)) : T.fmt(v), M.l - 4, y + 4);
+      c.textAlign = 'right'; c.fillText(T.tick(ex.logY ? Math.pow(10, v) : v), M.l - 4, y + 4);
     });
     c.textAlign = 'center'; c.fillText(ex.axisLabel(), (M.l + this.w - M.r) / 2, this.h - 4);
     c.save(); c.beginPath(); c.rect(M.l, M.t, this.w - M.l - M.r, this.h - M.t - M.b); c.clip();
