@@ -55,11 +55,7 @@ struct UICompareBench: ParsableCommand {
 
     /// 20 runs of 12 noisy, decaying or rising series, 100,000 steps each, in large batches.
     static func generate(at path: String) throws {
-        let tmp = path + ".partial"
-        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp + s) }
-        let t0 = Date()
-        do {
-            let store = try Store(path: tmp)
+        try generateStore(at: path) { store in
             var rng = SplitMix64(state: 17)
             for r in 0..<runs {
                 let rec = try store.startRun(RunStart(experiment: "ui-compare-bench", name: "run-\(r)",
@@ -80,9 +76,5 @@ struct UICompareBench: ParsableCommand {
                 try rec.finish(.finished)
             }
         }
-        for s in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
-        for s in ["-wal", "-shm"] { try? FileManager.default.moveItem(atPath: tmp + s, toPath: path + s) }
-        print(String(format: "generated %@ in %.1f s", path, Date().timeIntervalSince(t0)))
     }
 }

@@ -182,7 +182,7 @@ extension StaticAsset {
     this.root = root;
     this.spec = JSON.parse(root.dataset.spec);
     this.runs = this.spec.runs; this.keys = this.spec.keys;
-    this.hidden = {}; this.shown = {}; this.data = {}; this.clocks = {}; this.status = {};
+    this.hidden = {}; this.shown = {}; this.data = {}; this.full = {}; this.clocks = {}; this.status = {};
     this.smooth = 0; this.logY = false; this.axis = 'step'; this.view = 'panels'; this.range = null; this.stepRange = null;
     this.fetched = 0; this.requests = 0; this.generation = 0; this.panels = [];
     var self = this;
@@ -336,8 +336,14 @@ extension StaticAsset {
         added += pts.length;
         old.pts = T.minmax(old.pts.concat(pts), cap / 4 > 0 ? Math.floor(cap / 4) : 1);
         old.total = s.total; old.more = s.more;
+      } else if (self.stepRange && self.full[id]) {
+        // A zoomed range, with the full view's nearest points outside it, so a line runs
+        // to the edges even when few of its points fall inside (per-epoch metrics).
+        var f = self.full[id].pts, lo = self.stepRange[0], hi = self.stepRange[1], before = null, after = null;
+        for (var i = 0; i < f.length; i++) { if (f[i][0] < lo) before = f[i]; else if (f[i][0] > hi) { after = f[i]; break; } }
+        self.data[id] = { pts: (before ? [before] : []).concat(pts, after ? [after] : []), total: s.total, inRange: s.in_range };
       } else {
-        self.data[id] = { pts: pts, total: s.total, inRange: s.in_range };
+        self.data[id] = self.full[id] = { pts: pts, total: s.total, inRange: s.in_range };
       }
     });
     Object.keys(a.runs).forEach(function (id) {
