@@ -455,14 +455,19 @@ extension StaticAsset {
     this.drag = null; this.lines = [];
     var self = this;
     this.over.addEventListener('mousemove', function (e) { self.move(e); });
-    this.over.addEventListener('mouseleave', function () { if (!self.drag) self.clearHover(); });
+    this.over.addEventListener('mouseleave', function () { self.box = null; if (!self.drag) self.clearHover(); });
+    this.over.addEventListener('mouseenter', function () { self.box = null; });
+    window.addEventListener('scroll', function () { self.box = null; }, { passive: true });
     this.over.addEventListener('mousedown', function (e) { self.drag = { x0: self.px(e), x1: self.px(e) }; e.preventDefault(); });
     window.addEventListener('mouseup', function (e) { self.up(e); });
     this.over.addEventListener('dblclick', function () { self.ex.resetZoom(); });
   }
 
-  Panel.prototype.px = function (e) { var r = this.over.getBoundingClientRect(); return e.clientX - r.left; };
-  Panel.prototype.py = function (e) { var r = this.over.getBoundingClientRect(); return e.clientY - r.top; };
+  // The canvas's place on screen, read once per visit: reading it after the tooltip changed
+  // would force a layout of the whole page on every mouse move.
+  Panel.prototype.rect = function () { return this.box || (this.box = this.over.getBoundingClientRect()); };
+  Panel.prototype.px = function (e) { return e.clientX - this.rect().left; };
+  Panel.prototype.py = function (e) { return e.clientY - this.rect().top; };
 
   // Lines as drawn: display xs, raw ys, smoothed ys; the domains they span.
   Panel.prototype.prepare = function () {
@@ -501,7 +506,7 @@ extension StaticAsset {
       c.width = Math.round(w * dpr); c.height = Math.round(HEIGHT * dpr);
       c.style.width = w + 'px'; c.style.height = HEIGHT + 'px';
     });
-    this.w = w; this.h = HEIGHT; this.dpr = dpr;
+    this.w = w; this.h = HEIGHT; this.dpr = dpr; this.box = null;
   };
 
   Panel.prototype.sx = function (x) { var d = this.dom; return M.l + (x - d.x0) / (d.x1 - d.x0) * (this.w - M.l - M.r); };
