@@ -140,7 +140,7 @@ class Suite:
             raise Failure(f"timed out waiting for {what}")
 
     def wait_explorer(self, requests_before=0):
-        self.wait(lambda: self.js("var e=document.getElementById('explorer');return e&&Number(e.dataset.requests||0)>%d&&e.dataset.held!==undefined&&"
+        self.wait(lambda: self.js("var e=document.getElementById('explorer');return e&&Number(e.dataset.requests||0)>%d&&e.dataset.pending==='0'&&"
                                   "document.querySelectorAll('#panels .panel[data-points]').length>0" % requests_before), "the charts to draw")
         time.sleep(0.2)
 
