@@ -12,6 +12,8 @@ import Tracker
 ///   (N 0…1000000, 0: all)
 /// - `GET /api/runs/ID/grads` — gradient norms per tensor and step, with the verdict
 /// - `GET /api/runs/ID/bn` — BatchNorm running statistics per layer and step
+/// - `GET /api/series?run=…&key=…&points=…&from=…&to=…&after=…` — many series at once, for the
+///   interactive charts: downsampled to a step range, or the points after a cursor (see `SeriesRoute`)
 /// - `GET /api/runs/ID/checkpoints` — checkpoints (bytes at `/checkpoints/CHECKPOINT_ID`)
 ///
 /// Errors are plain text: 404 for unknown runs, keys and routes, 400 for a bad filter.
@@ -36,6 +38,8 @@ struct APIRoutes {
             return .json(.array(runs.map(\.json)))
         case ("runs", 2):
             return .json(try store.report(run: path[1]).json)
+        case ("series", 1):
+            return try SeriesRoute(store: store, request: request, cache: cache).respond()
         case ("runs", 3...):
             return try runResource(path[1], Array(path.dropFirst(2)))
         default:

@@ -81,7 +81,19 @@ struct ComparePage {
             out += ChartData.chart(series, title: group.title, yLabel: group.keys.count == 1 ? group.keys[0] : group.title)
         }
         out += "</div>\n"
-        return HTML.section("Curves", id: "curves", out)
+        return HTML.section("Curves", id: "curves", try explorer(c).html(static: out))
+    }
+
+    /// Every selected run (up to the explorer's limit) with the union of their keys and their alerts.
+    private func explorer(_ c: RunComparison) throws -> ExplorerSpec {
+        var keys = Set<String>(), runs: [ExplorerSpec.Run] = [], alerts: [(run: String, event: Event)] = []
+        for row in c.rows.prefix(ExplorerSpec.maxRuns) {
+            let ref = try store.runRef(row.run.id, includeDeleted: true)
+            keys.formUnion(try store.metricKeys(run: ref))
+            runs.append(.init(id: row.run.id, name: row.run.name, status: row.run.status))
+            alerts += try store.events(run: ref).map { (row.run.id, $0) }
+        }
+        return ExplorerSpec(runs: runs, keys: Array(keys), alerts: alerts)
     }
 
     private func paramsDiff(_ c: RunComparison) -> String {

@@ -13,9 +13,11 @@ struct Page {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="data:,">
             <title>\(HTML.escape(title)) · tracker</title>
             \(poll == nil ? "" : "<noscript><meta http-equiv=\"refresh\" content=\"10\"></noscript>")
             <style>\(Page.css)</style>
+            \(StaticAsset.tags)
             </head><body\(pollAttributes)>
             <header><a class="brand" href="/">tracker</a> <a href="/">runs</a> <a href="/compare">compare</a> <a href="/api/experiments">api</a></header>
             <main>
@@ -42,7 +44,9 @@ struct Page {
         form.filter input[type=text]{width:420px;font-family:monospace}.kv td:first-child{font-family:monospace}
         """
 
-    /// Sorts `table.sortable` by a clicked column (numbers by `data-v`), and polls `data-poll`.
+    /// Sorts `table.sortable` by a clicked column (numbers by `data-v`), and polls `data-poll`
+    /// (with the charts explorer on the page, which appends new points itself, only a status
+    /// change reloads).
     static let script = """
         document.querySelectorAll('table.sortable').forEach(function(t){
           t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',function(){
@@ -54,6 +58,7 @@ struct Page {
         (function(){var p=document.body.dataset.poll;if(!p)return;var s=document.body.dataset.state;
           setInterval(function(){fetch(p).then(function(r){return r.json();}).then(function(j){
             var n=0;for(var k in (j.metrics||{}))n+=j.metrics[k].count;var now=j.status+':'+n;
+            if(document.getElementById('explorer')){now=j.status;s=s.split(':')[0];}
             if(now!==s)location.reload();}).catch(function(){});},3000);})();
         """
 }

@@ -17,6 +17,7 @@ final class RunDataCache: @unchecked Sendable {
     private let lock = NSLock()
     private var series: [String: (version: String, total: Int, points: [ChartSeries.Point])] = [:]
     private var grads: [String: (version: String, report: GradientReport)] = [:]
+    private var clocks: [String: (version: String, clock: [MetricPoint])] = [:]
 
     /// What identifies a run's data: it changes whenever new points may have been written.
     static func version(_ summary: RunSummary) -> String {
@@ -54,5 +55,17 @@ final class RunDataCache: @unchecked Sendable {
             grads[id] = (version, report)
         }
         return report
+    }
+
+    /// A run's clock (steps, epochs and wall times of its sparsest series), for other x axes.
+    func clock(store: Store, run: RunRef, summary: RunSummary) throws -> [MetricPoint] {
+        let id = "\(store.path)|\(summary.run.id)", version = RunDataCache.version(summary)
+        if let hit = lock.withLock({ clocks[id] }), hit.version == version { return hit.clock }
+        let clock = try store.stepClock(run: run, limit: SeriesRoute.clockPoints)
+        lock.withLock {
+            if clocks.count >= RunDataCache.capacity { clocks.removeAll() }
+            clocks[id] = (version, clock)
+        }
+        return clock
     }
 }

@@ -19,8 +19,10 @@ extension RunPage {
         let report = try cache.gradients(store: store, run: self.report.ref, summary: self.report.summary)
         guard !report.tensors.isEmpty else { return HTML.section("Gradients", id: "grads", "<p class=\"muted\">no gradient statistics</p>") }
         var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.escape(report.reason))</p>\n"
+        out += "<div class=\"heat-wrap\" data-grads=\"/api/runs/\(HTML.url(self.report.run.id))/grads\">"
         out += HeatMapSVG(labels: report.tensors, steps: report.steps, values: report.norms,
                           title: "gradient L2 norm per tensor (log colour scale)").svg()
+        out += "</div>\n"
         return HTML.section("Gradients", id: "grads", out)
     }
 

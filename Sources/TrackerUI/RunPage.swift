@@ -68,7 +68,9 @@ struct RunPage {
             out += ChartData.chart(series, title: group.title, yLabel: group.keys.count == 1 ? group.keys[0] : group.title)
         }
         out += "</div>\n"
-        return HTML.section("Metrics", id: "charts", out)
+        let spec = ExplorerSpec(runs: [.init(id: run.id, name: run.name, status: run.status)], keys: keys,
+                                alerts: report.events.map { (run.id, $0) })
+        return HTML.section("Metrics", id: "charts", spec.html(static: out))
     }
 
     private func metricsTable() -> String {

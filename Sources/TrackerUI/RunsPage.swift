@@ -15,6 +15,8 @@ struct RunsPage {
     static let preferredMetrics = ["train_loss", "val_loss", "train_acc", "val_acc", "test_acc"]
     static let maxMetricColumns = 6
     static let maxParamColumns = 8
+    /// Runs the sweep view (parallel coordinates) draws.
+    static let sweepLimit = 500
 
     /// The page; status 400 (with the form and the mistake shown) for a bad filter.
     func render() throws -> UIResponse {
@@ -49,6 +51,11 @@ struct RunsPage {
         body += runsTable(runs)
         body += "<p><button type=\"submit\">compare selected</button>"
         body += " or <a href=\"/compare?\(query(filter: filter, experiment: experiment, sort: sort, limit: nil))\">compare all matching</a></p></form>\n"
+        if runs.count >= 2 {
+            // Parallel coordinates and a scatter of these runs (web/sweep.js; needs JavaScript).
+            let q = query(filter: filter, experiment: experiment, sort: sort, limit: RunsPage.sweepLimit)
+            body += HTML.section("Sweep", id: "sweep", "<div id=\"sweep-view\" data-query=\"\(q)\"><noscript>the sweep view needs JavaScript</noscript></div>")
+        }
         return .html(Page(title: "runs", body: body).render())
     }
 

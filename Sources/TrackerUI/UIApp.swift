@@ -29,6 +29,7 @@ public struct UIApp: Sendable {
             refusal.headers.append(("Allow", "GET, HEAD"))
             return refusal
         }
+        if request.segments.count == 2, request.segments[0] == "static" { return StaticAsset.response(request.segments[1]) }
         do {
             try request.checkValueLengths()
             let store = try Store(path: databasePath, readOnly: true)

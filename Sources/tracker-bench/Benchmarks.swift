@@ -8,4 +8,5 @@ let benchmarks: [any ParsableCommand.Type] = [
     QueryBench.self,
     UIBench.self,
     AgentsBench.self,
+    UICompareBench.self,
 ]

@@ -72,11 +72,7 @@ struct UIBench: ParsableCommand {
 /// statistics of 4 layers over 100 epochs.
 enum UIBenchData {
     static func generate(at path: String) throws {
-        let tmp = path + ".partial"
-        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp + s) }
-        let t0 = Date()
-        do {
-            let store = try Store(path: tmp)
+        try generateStore(at: path) { store in
             let rec = try store.startRun(RunStart(experiment: "ui-bench", name: "big", config: .object(["lr": .double(0.001), "depth": .int(20)]),
                                                   seed: 1), batchSize: 100_000)
             let steps = 970_000
@@ -116,9 +112,5 @@ enum UIBenchData {
             rec.log(bnStats: bn)
             try rec.finish(.finished)
         }
-        for s in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
-        for s in ["-wal", "-shm"] { try? FileManager.default.moveItem(atPath: tmp + s, toPath: path + s) }
-        print(String(format: "generated %@ in %.1f s", path, Date().timeIntervalSince(t0)))
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Steps are bucketed to at most one column every two pixels; a cell shows the mean of the
 /// log10 values in its bucket, so a million-step run draws as fast as a short one. Missing
-/// or non-positive cells are left grey.
+/// or non-positive cells are left grey. The plot's geometry is in `data-` attributes of the
+/// `<svg>` (left, top, plot width, row height, columns), for a script that shows cell values.
 public struct HeatMapSVG: Sendable {
     public var labels: [String]
     public var steps: [Int]
@@ -36,7 +37,7 @@ public struct HeatMapSVG: Sendable {
         let finite = cells.joined().filter(\.isFinite)
         let lo = finite.min() ?? 0, hi = finite.max() ?? 1
         let cellW = plotW / Double(columns)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"\(width)\" height=\"\(Int(height))\" viewBox=\"0 0 \(width) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"\(width)\" height=\"\(Int(height))\" data-left=\"\(f(left))\" data-top=\"\(f(top))\" data-plotw=\"\(f(plotW))\" data-rowh=\"\(rowHeight)\" data-columns=\"\(columns)\" viewBox=\"0 0 \(width) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         if !title.isEmpty { out += "<text x=\"\(Int(left))\" y=\"18\" font-size=\"13\">\(SVG.escape(title))</text>\n" }
         for (r, row) in cells.enumerated() {
