@@ -206,4 +206,31 @@ struct MLflowGradientTests {
             try s.mlflowLogBatch(id, metrics: [MLflowMetric(key: "grad/l0.weight/l2", value: 1, timestamp: 1, step: -1)], params: [], tags: [])
         }
     }
+
+    @Test("generated batches of gradient, layer and loss points: a clear error or stored, each alert at most once per run (dead ReLUs once per layer)")
+    func generatedAlertBatches() throws {
+        let tmp = TempDir()
+        let s = try Store(path: tmp.path("a.db"), access: .record)
+        let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
+        var g = SplitMix64(state: 41)
+        let keys = ["grad/0.weight/l2", "grad/2.weight/l2", "grad/4.weight/l2", "grad/0.bias/l2", "layer/1/dead_fraction", "layer/3/dead_fraction",
+                    "train_loss", "val_loss", "loss", "layer/x/", "grad//l2", "layer//dead_fraction"]
+        let values = [0.0, 1e-9, 0.7, 1.0, 2.5e3, -1.0, .nan, .infinity, -.infinity, .greatestFiniteMagnitude]
+        let steps: [Int64] = [0, 1, 2, 5, 40, -1, Int64(Int32.max), Int64(Int32.max) + 1]
+        for _ in 0..<200 {
+            let metrics = (0..<Int(g.next() % 40)).map { _ in
+                MLflowMetric(key: keys[Int(g.next() % UInt64(keys.count))], value: values[Int(g.next() % UInt64(values.count))],
+                             timestamp: 1, step: steps[Int(g.next() % UInt64(steps.count))])
+            }
+            do { try s.mlflowLogBatch(id, metrics: metrics, params: [], tags: []) } catch is MLflowError {}
+        }
+        let events = try s.events(run: String(id.prefix(8)))
+        var seen = Set<String>()
+        for e in events {
+            let key = e.kind == "dead_relu" ? e.message.components(separatedBy: ":").first ?? "" : e.kind
+            #expect(seen.insert(key).inserted, "\(e.kind) raised twice: \(e.message)")
+        }
+        #expect(events.allSatisfy { ["vanishing_gradients", "exploding_gradients", "dead_relu", "non_finite_loss", "overfitting"].contains($0.kind) })
+        #expect(events.contains { $0.kind == "exploding_gradients" } && events.contains { $0.kind == "non_finite_loss" })
+    }
 }

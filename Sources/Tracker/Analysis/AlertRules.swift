@@ -33,7 +33,8 @@ public struct Alert: Sendable, Equatable {
 
     /// More than `thresholds.deadFraction` of a ReLU-family layer's units dead for the whole batch.
     public static func deadReLU(layer: String, fraction: Double, step: Int, epoch: Int?, thresholds: AlertThresholds) -> Alert? {
-        guard fraction > thresholds.deadFraction else { return nil }
+        // A fraction from outside (an MLflow client) may be anything: only one in (threshold, 1] is an alert.
+        guard fraction.isFinite, fraction > thresholds.deadFraction, fraction <= 1 else { return nil }
         return Alert(kind: "dead_relu", level: .warning,
                      message: "\(layer): \(Int((fraction * 100).rounded()))% of its units were inactive for every sample of the batch at step \(step)",
                      step: step, epoch: epoch, dedupeKey: "dead_relu:\(layer)")

@@ -47,13 +47,8 @@ public struct GradientReport: Sendable, Equatable {
     /// From the norm matrix (`norms[t][s]`, NaN where missing); `recordedNaN` says a stored
     /// norm itself was NaN (which counts as exploding). Tensors are put in depth order.
     public init(tensors unordered: [String], steps: [Int], norms unorderedNorms: [[Double]], recordedNaN: Bool) {
-        var order = unordered, norms = unorderedNorms
-        // Indexed names (`layers.10.weight`) sort by their numbers, so depth reads top to bottom.
-        if order.allSatisfy({ $0.contains(where: \.isNumber) }) {
-            let perm = order.indices.sorted { GradientReport.naturalOrder(order[$0], order[$1]) }
-            order = perm.map { unordered[$0] }
-            norms = perm.map { unorderedNorms[$0] }
-        }
+        let perm = GradientReport.depthPermutation(unordered)
+        let order = perm.map { unordered[$0] }, norms = perm.map { unorderedNorms[$0] }
         let index = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         tensors = order
         self.steps = steps
@@ -113,6 +108,13 @@ public struct GradientReport: Sendable, Equatable {
             return x.0 < y.0
         }
         return a.count < b.count
+    }
+
+    /// The indices of `names` in depth order: indexed names (`layers.10.weight`) sort by
+    /// their numbers, so depth reads top to bottom; other names keep the order given.
+    static func depthPermutation(_ names: [String]) -> [Int] {
+        guard names.allSatisfy({ $0.contains(where: \.isNumber) }) else { return Array(names.indices) }
+        return names.indices.sorted { GradientReport.naturalOrder(names[$0], names[$1]) }
     }
 
     static func isWeight(_ name: String) -> Bool {

@@ -36,9 +36,9 @@ extension Store {
             let declared = try declaredWeightTensors(seq: seq)
             for step in gradientSteps.sorted() {
                 let norms = try gradientNorms(seq: seq, step: step)
-                let weights = declared.map { names in names.compactMap { n in norms.first { $0.name == n } } }
-                    ?? GradientReport(tensors: norms.map(\.name), steps: [0], norms: norms.map { [$0.norm] }, recordedNaN: false).tensors
-                        .filter(GradientReport.isWeight).compactMap { n in norms.first { $0.name == n } }
+                let byName = Dictionary(norms.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                let names = declared ?? GradientReport.depthPermutation(norms.map(\.name)).map { norms[$0].name }.filter(GradientReport.isWeight)
+                let weights = names.compactMap { byName[$0] }
                 if declared == nil || weights.count == declared?.count, let ratio = Alert.firstLastRatio(weights), let f = weights.first, let l = weights.last {
                     ratios.append(MetricPoint(key: "grad_ratio_first_last", step: Int(step), epoch: nil, value: ratio, wallTime: Date().timeIntervalSince1970))
                     if let a = Alert.vanishing(ratio: ratio, first: f, last: l, step: Int(step), epoch: nil, thresholds: thresholds) { alerts.append(a) }
