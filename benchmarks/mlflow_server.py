@@ -188,7 +188,7 @@ def main():
     try:
         for kind in ("tracker", "mlflow"):
             servers[kind] = Server(kind, a, root)
-        out = {k: {"ingest": [], "client_share": [], "search": {q: [] for q in QUERIES}} for k in servers}
+        out = {k: {"ingest": [], "client_share": [], "search": {q: [] for q in QUERIES}, "raw": {q: [] for q in QUERIES}} for k in servers}
         for r in range(a.rounds):
             for kind, s in servers.items():
                 rate, share = ingest(s, a.points)
@@ -210,6 +210,15 @@ def main():
                     counts[(kind, name)] = len(found)
                     if i > 0:  # the first query of each kind warms caches; not counted
                         out[kind]["search"][name].append(ms)
+                    # The same request without the client's parsing: server + transfer only.
+                    body = json.dumps({"experiment_ids": [exps[kind]], "filter": q.get("filter_string", ""),
+                                       "order_by": q.get("order_by", []), "max_results": q["max_results"]}).encode()
+                    req = urllib.request.Request(s.url + "/api/2.0/mlflow/runs/search", data=body, headers={"Content-Type": "application/json"})
+                    t0 = time.perf_counter()
+                    with urllib.request.urlopen(req, timeout=120) as resp:
+                        resp.read()
+                    if i > 0:
+                        out[kind]["raw"][name].append((time.perf_counter() - t0) * 1e3)
         for name in QUERIES:
             if counts[("tracker", name)] != counts[("mlflow", name)]:
                 raise SystemExit(f"the servers disagree on '{name}': tracker {counts[('tracker', name)]} runs, mlflow {counts[('mlflow', name)]}")
@@ -220,12 +229,22 @@ def main():
         ti, mi = statistics.median(t["ingest"]), statistics.median(m["ingest"])
         print(f"| log_batch points/s, median (range) of {a.rounds} x {a.points:,} | {spread(t['ingest'])} | {spread(m['ingest'])} | {ti / mi:.1f}x |")
         print(f"| client CPU share of ingest wall time | {100 * statistics.median(t['client_share']):.0f}% | {100 * statistics.median(m['client_share']):.0f}% | |")
+        # What the server costs a batch: the wall time the client did not spend on its own CPU
+        # (the server's work plus the loopback round trip), per 1000-point call.
+        tb, mb = (1e6 * (1 - statistics.median(d["client_share"])) / statistics.median(d["ingest"]) for d in (t, m))
+        cb = 1e6 * statistics.median(t["client_share"]) / ti
+        print(f"| ms per log_batch call outside the client (server + round trip) | {tb:.1f} | {mb:.1f} | {mb / tb:.1f}x less |")
+        print(f"| ms per log_batch call in the client itself (the same client) | {cb:.1f} | {1e6 * statistics.median(m['client_share']) / mi:.1f} | |")
+        print(f"| points/s if the server and round trip cost nothing (the client's bound) | {1e6 / cb:,.0f} | | {1e6 / cb / mi:.1f}x |")
         print(f"| runs created/s (create + log_batch + terminate) | {t['populate_runs_per_s']:,.0f} | {m['populate_runs_per_s']:,.0f} | "
               f"{t['populate_runs_per_s'] / m['populate_runs_per_s']:.1f}x |")
         for name in QUERIES:
             ts_, ms_ = statistics.median(t["search"][name]), statistics.median(m["search"][name])
             print(f"| search_runs over {a.runs:,} runs, {name} ({counts[('tracker', name)]} runs), ms | {spread(t['search'][name])} | "
                   f"{spread(m['search'][name])} | {ms_ / ts_:.1f}x faster |")
+            tr, mr = statistics.median(t["raw"][name]), statistics.median(m["raw"][name])
+            print(f"| the same request over raw HTTP (server + transfer, no client parsing), ms | {spread(t['raw'][name])} | "
+                  f"{spread(m['raw'][name])} | {mr / tr:.1f}x faster |")
         print("RESULT", json.dumps({"points": a.points, "runs": a.runs, **{
             f"{k}_{f}": round(v, 2) for k, d in out.items() for f, v in (
                 ("ingest_points_per_s", statistics.median(d["ingest"])), ("client_share", statistics.median(d["client_share"])),

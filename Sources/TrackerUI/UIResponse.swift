@@ -22,7 +22,7 @@ public struct UIResponse: Sendable {
 
     /// A JSON document (compact, keys sorted).
     public static func json(_ value: JSONValue, status: Int = 200) -> UIResponse {
-        UIResponse(status: status, contentType: "application/json; charset=utf-8", body: Array(value.canonical.utf8))
+        UIResponse(status: status, contentType: "application/json; charset=utf-8", body: value.canonicalUTF8)
     }
 
     /// A plain-text message (errors: 404 for unknown ids, 400 for bad input).

@@ -143,6 +143,34 @@ struct MLflowStoreTests {
         #expect(throws: MLflowError.self) { _ = try names(nil, order: ["bogus.x DESC"]) }
     }
 
+    @Test("a search page read in chunks (past one chunk of runs) equals each run read alone, in the search's order")
+    func searchPageEqualsSingleReads() throws {
+        let tmp = TempDir()
+        let s = try store(tmp)
+        let exp = try s.mlflowCreateExperiment(name: "e")
+        var rng = SplitMix64(state: 21)
+        let n = Store.mlflowReadChunk + 37
+        for i in 0..<n {
+            let r = try s.mlflowCreateRun(experimentID: exp, name: "r\(i)", startTime: 1_700_000_000_000 + Int64(rng.next() % 1_000_000), tags: [("t\(i % 3)", "v\(i)")], userID: i % 2 == 0 ? "u" : nil)
+            let params = (0..<Int(rng.next() % 4)).map { ("p\($0)", "\(rng.next() % 100)") }
+            let metrics = (0..<Int(rng.next() % 3)).map { MLflowMetric(key: "m\($0)", value: Double(bitPattern: rng.next()), timestamp: Int64(rng.next() % 1_000_000), step: Int64(rng.next() % 50)) }
+            try s.mlflowLogBatch(r.runID, metrics: metrics, params: params, tags: [])
+            if i % 5 == 0 { _ = try s.mlflowUpdateRun(r.runID, status: "FINISHED", endTime: nil, name: nil) }
+        }
+        let page = try s.mlflowSearchRuns(experimentIDs: [exp], filter: nil, view: .activeOnly, orderBy: [], limit: n, offset: 0).runs
+        #expect(page.count == n)
+        let starts = page.compactMap(\.startTime)
+        #expect(starts == starts.sorted(by: >))
+        func same(_ a: MLflowRun, _ b: MLflowRun) -> Bool {
+            a.runID == b.runID && a.name == b.name && a.status == b.status && a.startTime == b.startTime && a.endTime == b.endTime
+                && a.userID == b.userID && a.lifecycleStage == b.lifecycleStage
+                && a.params.map { "\($0.key)=\($0.value)" } == b.params.map { "\($0.key)=\($0.value)" }
+                && a.tags.map { "\($0.key)=\($0.value)" } == b.tags.map { "\($0.key)=\($0.value)" }
+                && a.metrics.map { "\($0.key) \($0.value.bitPattern) \($0.timestamp) \($0.step)" } == b.metrics.map { "\($0.key) \($0.value.bitPattern) \($0.timestamp) \($0.step)" }
+        }
+        for run in page { #expect(same(run, try s.mlflowRun(run.runID))) }
+    }
+
     @Test("experiments: duplicate names refused, delete hides runs, restore brings them back, filters by name and tag")
     func experiments() throws {
         let tmp = TempDir()

@@ -47,7 +47,7 @@ extension Store {
         sql += "r.started_at DESC, r.uuid ASC LIMIT ? OFFSET ?"
         args += [.int(limit + 1), .int(offset)]
         let seqs = try db.prepare(sql).rows(args) { $0.int(0) }
-        let runs = try seqs.prefix(limit).map { try mlflowRun(seq: $0) }
+        let runs = try mlflowRuns(seqs: Array(seqs.prefix(limit)))
         return (runs, seqs.count > limit ? offset + limit : nil)
     }
 

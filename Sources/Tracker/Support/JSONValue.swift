@@ -63,6 +63,13 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         return out.string
     }
 
+    /// `canonical` as UTF-8 bytes (a response body without a String copy).
+    public var canonicalUTF8: [UInt8] {
+        var out = JSONBytes()
+        write(into: &out)
+        return out.bytes
+    }
+
     /// SHA-256 of the canonical text, hex.
     public var canonicalHash: String { SHA256.hex(canonical) }
 
