@@ -25,7 +25,7 @@ public struct RunComparison: Sendable, Equatable {
     public var rows: [Row]
 
     /// Metrics shown when none are chosen, in this order, when any run has them.
-    public static let defaultMetrics = ["train_acc", "val_acc", "val_loss", "test_acc"]
+    public static let defaultMetrics = ["train_acc", "val_acc", "val_loss", "test_acc", "shifted_acc", "val_acc_batch_stats", "shifted_acc_batch_stats"]
 }
 
 extension Store {

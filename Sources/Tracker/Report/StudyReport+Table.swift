@@ -6,7 +6,8 @@
 struct ReportColumns {
     /// Param → value shared by all runs, sorted by key (without `derived.*`).
     var common: [(key: String, value: String)]
-    /// Params that differ between runs, sorted.
+    /// Params that differ between runs, sorted (without the dataset fingerprint: a hash, not a
+    /// setting; runs of different data seeds differ in it and in nothing a reader compares).
     var varying: [String]
     /// Run id → folded param → value.
     var values: [String: [String: String]]
@@ -18,7 +19,7 @@ struct ReportColumns {
         let keys = Set(values.values.flatMap(\.keys))
         let first = runs.first.flatMap { values[$0.run.id] } ?? [:]
         let varying = keys.filter { k in runs.contains { values[$0.run.id]?[k] != first[k] } }
-        self.varying = varying.sorted()
+        self.varying = varying.filter { $0 != "derived.dataset_fingerprint" }.sorted()
         common = keys.subtracting(varying).filter { !$0.hasPrefix("derived.") }.sorted().compactMap { k in first[k].map { (k, $0) } }
     }
 

@@ -6,6 +6,8 @@ public struct StudyReport {
     /// Charts drawn when the runs have the metric: (metric, title, log scale).
     public static let charts: [(metric: String, title: String, logY: Bool)] = [
         ("val_acc", "validation accuracy", false),
+        ("shifted_acc", "accuracy on the shifted set (another share of pads)", false),
+        ("shifted_acc_batch_stats", "accuracy on the shifted set, BatchNorm with batch statistics", false),
         ("train_acc", "training accuracy", false),
         ("val_loss", "validation loss", false),
         ("train_loss", "training loss", true),

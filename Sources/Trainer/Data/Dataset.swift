@@ -30,10 +30,12 @@ public struct Dataset: Sendable, Equatable {
     public let targetWidth: Int
     /// The pixel grid when the samples are single-channel images.
     public let imageShape: ImageShape?
+    /// The layout when each sample is a padded sequence with its mask (`SequenceData`).
+    public let sequenceShape: SequenceShape?
 
     /// A classification set. Fails when the array sizes or labels do not fit.
     public init(name: String, features: Int, x: [Float], labels: [Int32], numClasses: Int,
-                imageShape: ImageShape? = nil) throws {
+                imageShape: ImageShape? = nil, sequenceShape: SequenceShape? = nil) throws {
         guard features > 0, x.count == labels.count * features else {
             throw DataError.invalidRequest(
                 "\(name): \(x.count) values do not make \(labels.count) samples of \(features) features")
@@ -42,9 +44,14 @@ public struct Dataset: Sendable, Equatable {
             throw DataError.invalidRequest("\(name): label \(bad) is outside 0..<\(numClasses)")
         }
         try Dataset.checkShape(imageShape, features: features, name: name)
+        if let sequenceShape, sequenceShape.features != features {
+            throw DataError.invalidRequest(
+                "\(name): \(sequenceShape.length) positions of \(sequenceShape.token) features and a mask do not make \(features) features")
+        }
         self.name = name; self.features = features; self.count = labels.count
         self.x = x; self.labels = labels; self.targets = []
         self.numClasses = numClasses; self.targetWidth = 0; self.imageShape = imageShape
+        self.sequenceShape = sequenceShape
     }
 
     /// A regression set with `targetWidth` targets a sample.
@@ -60,6 +67,7 @@ public struct Dataset: Sendable, Equatable {
         self.name = name; self.features = features; self.count = x.count / features
         self.x = x; self.labels = []; self.targets = targets
         self.numClasses = 0; self.targetWidth = targetWidth; self.imageShape = imageShape
+        self.sequenceShape = nil
     }
 
     private static func checkShape(_ shape: ImageShape?, features: Int, name: String) throws {
@@ -96,7 +104,8 @@ public struct Dataset: Sendable, Equatable {
         }
         if isClassification {
             return try Dataset(name: name ?? self.name, features: features, x: newX,
-                               labels: indices.map { labels[$0] }, numClasses: numClasses, imageShape: imageShape)
+                               labels: indices.map { labels[$0] }, numClasses: numClasses, imageShape: imageShape,
+                               sequenceShape: sequenceShape)
         }
         var newTargets = [Float]()
         newTargets.reserveCapacity(indices.count * targetWidth)

@@ -39,12 +39,19 @@ extension DatasetSpec {
             if values > Double(SpecBounds.maxSyntheticValues) {
                 throw fail(size != nil ? "size" : "features", "makes \(SpecBounds.format(values)) values of generated data; at most \(SpecBounds.maxSyntheticValues) (samples × features)")
             }
+        } else if source == .sequences {
+            try validateSequences()
         } else {
             for (key, value) in [("size", size), ("classes", classes), ("features", features), ("outputs", outputs)]
                 where value != nil {
                 throw fail(key, "applies only to synthetic sources")
             }
             if noise != nil { throw fail("noise", "applies only to synthetic sources") }
+        }
+        if source != .sequences {
+            for (key, present) in [("length", length != nil), ("lengths", lengths != nil), ("shifted", shifted != nil), ("offset", offset != nil)] where present {
+                throw fail(key, "applies only to the sequences source")
+            }
         }
         if let subset {
             if subset.count < 1 { throw fail("subset.count", "must be at least 1, got \(subset.count)") }
@@ -92,17 +99,19 @@ extension DatasetSpec {
                                   names: ("train", "validation"), description: &description)
             (train, validationSet) = (parts.rest, parts.part)
         }
+        let shiftedSet = try makeShifted(seed: seed)
+        if let shiftedSet { description.append("shifted=\(shiftedSet.count)") }
         var standardization: Standardization?
         if let mode = preprocess?.standardize {
             standardization = Standardization.fit(train, mode: mode)
             description.append("standardize=\(mode.rawValue)")
         }
         let splitDescription = description.isEmpty ? "all" : description.joined(separator: ";")
-        let parts = [train] + (validationSet.map { [$0] } ?? []) + (test.map { [$0] } ?? [])
+        let parts = [train] + (validationSet.map { [$0] } ?? []) + (test.map { [$0] } ?? []) + (shiftedSet.map { [$0] } ?? [])
         let fingerprint = Fingerprint.of(parts, spec: splitDescription)
         return PreparedData(train: train, validation: validationSet, test: test, standardization: standardization,
                             augmentation: augment?.isEnabled == true ? augment : nil,
-                            splitDescription: splitDescription, fingerprint: fingerprint)
+                            splitDescription: splitDescription, fingerprint: fingerprint, shifted: shiftedSet)
     }
 
     private func loadSource(seed: UInt64) throws -> (train: Dataset, test: Dataset?) {
@@ -121,6 +130,10 @@ extension DatasetSpec {
             let data = try CSVLoader.load(path: path, label: label, header: header, task: task ?? .classification)
             guard let image else { return (data, nil) }
             return (try data.withImageShape(image.shape(features: data.features, source: path)), nil)
+        case .sequences:
+            let testSize = syntheticTestSize
+            return (try makeSequences(size ?? 1000, part: "train", lengths: sequenceLengths, seed: seed),
+                    testSize > 0 ? try makeSequences(testSize, part: "test", lengths: sequenceLengths, seed: seed) : nil)
         case .spirals, .moons, .circles, .xor, .blobs, .teacher:
             guard let kind = source.synthetic else { throw DataError.invalidSpec(key: "source", reason: "is not synthetic") }
             let size = self.size ?? 1000

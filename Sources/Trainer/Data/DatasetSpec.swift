@@ -7,7 +7,8 @@
 ///  "augment": {"shift": {"pixels": 2, "p": 0.5}, "flip": {"p": 0.5}}}
 /// ```
 ///
-/// - `source`: fashion-mnist, mnist, idx, csv, spirals, moons, circles, xor, blobs, teacher.
+/// - `source`: fashion-mnist, mnist, idx, csv, spirals, moons, circles, xor, blobs, teacher,
+///   sequences.
 /// - `path`: directory of IDX files (fashion-mnist: optional; mnist, idx: required) or the
 ///   CSV file; `label` (column index or name), `header`, `task` (classification or
 ///   regression) for CSV.
@@ -21,12 +22,19 @@
 ///   (largest remainders, like scikit-learn's `train_test_split(stratify=y)`).
 /// - `image: {height, width, channels: 1}` (csv): the feature columns are a pixel grid in
 ///   row-major order, so `augment` applies.
+/// - `sequences` (padded variable-length sequences, `SequenceData`): `features` (values a
+///   token, default 8), `length` (positions after padding, default 24), `lengths: {min, max}`
+///   (real tokens a training, validation and test sequence holds, default 12–24), `shifted:
+///   {lengths: {min, max}, size}` (an extra evaluation set with another padding share,
+///   logged each epoch as `shifted_acc`; size defaults to the test size), `classes` (default
+///   4), `noise` (default 0.5), `offset` (the real tokens' common mean along a fixed
+///   direction, which the zero pads lack; default 0), `size`, `test`.
 /// - `seed`: the data seed for synthetic sets, random subsets and the split; defaults to
 ///   the run's seed.
 /// - `validation`: a fraction in (0, 1) or a sample count, taken from the training part.
 public struct DatasetSpec: Sendable, Equatable, Codable {
     public enum Source: String, Sendable, Codable, CaseIterable {
-        case fashionMNIST = "fashion-mnist", mnist, idx, csv, spirals, moons, circles, xor, blobs, teacher
+        case fashionMNIST = "fashion-mnist", mnist, idx, csv, spirals, moons, circles, xor, blobs, teacher, sequences
 
         var synthetic: Synthetic.Kind? { Synthetic.Kind(rawValue: rawValue) }
     }
@@ -44,6 +52,18 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
             let o = try SpecObject(decoder, keys: ["count", "random", "balanced"])
             self.init(count: try o.required("count"), random: try o.optional("random") ?? false,
                       balanced: try o.optional("balanced") ?? false)
+        }
+    }
+
+    /// The extra evaluation set of a sequence source: the same task with other lengths (so
+    /// another share of pads), `size` samples (default: the test size).
+    public struct Shifted: Sendable, Equatable, Codable {
+        public var lengths: SequenceData.Lengths
+        public var size: Int?
+        public init(lengths: SequenceData.Lengths, size: Int? = nil) { self.lengths = lengths; self.size = size }
+        public init(from decoder: any Decoder) throws {
+            let o = try SpecObject(decoder, keys: ["lengths", "size"])
+            self.init(lengths: try o.required("lengths"), size: try o.optional("size"))
         }
     }
 
@@ -89,22 +109,33 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
     public var augment: Augmentation?
     public var stratify: Bool?
     public var image: Image?
+    /// Positions after padding (`sequences`).
+    public var length: Int?
+    /// Real tokens a sequence holds (`sequences`).
+    public var lengths: SequenceData.Lengths?
+    /// The evaluation set with another padding share (`sequences`).
+    public var shifted: Shifted?
+    /// The common mean of real tokens along a fixed direction, which pads lack (`sequences`).
+    public var offset: Double?
 
     public init(source: Source, path: String? = nil, label: CSVLoader.LabelColumn? = nil, header: Bool? = nil,
                 task: CSVLoader.Task? = nil, size: Int? = nil, test: HoldOut? = nil, noise: Double? = nil,
                 classes: Int? = nil, features: Int? = nil, outputs: Int? = nil, seed: UInt64? = nil,
                 subset: Subset? = nil, validation: Validation? = nil, preprocess: Preprocess? = nil,
-                augment: Augmentation? = nil, stratify: Bool? = nil, image: Image? = nil) {
+                augment: Augmentation? = nil, stratify: Bool? = nil, image: Image? = nil,
+                length: Int? = nil, lengths: SequenceData.Lengths? = nil, shifted: Shifted? = nil,
+                offset: Double? = nil) {
         self.source = source; self.path = path; self.label = label; self.header = header; self.task = task
         self.size = size; self.test = test; self.noise = noise; self.classes = classes
         self.features = features; self.outputs = outputs; self.seed = seed; self.subset = subset
         self.validation = validation; self.preprocess = preprocess; self.augment = augment
         self.stratify = stratify; self.image = image
+        self.length = length; self.lengths = lengths; self.shifted = shifted; self.offset = offset
     }
 
     static let keys = ["source", "path", "label", "header", "task", "size", "test", "noise", "classes",
                        "features", "outputs", "seed", "subset", "validation", "preprocess", "augment",
-                       "stratify", "image"]
+                       "stratify", "image", "length", "lengths", "shifted", "offset"]
 
     public init(from decoder: any Decoder) throws {
         let o = try SpecObject(decoder, keys: DatasetSpec.keys)
@@ -125,6 +156,8 @@ public struct DatasetSpec: Sendable, Equatable, Codable {
                   outputs: try o.optional("outputs"), seed: try o.optional("seed"), subset: try o.optional("subset"),
                   validation: try o.optional("validation"), preprocess: try o.optional("preprocess"),
                   augment: try o.optional("augment"), stratify: try o.optional("stratify"),
-                  image: try o.optional("image"))
+                  image: try o.optional("image"), length: try o.optional("length"),
+                  lengths: try o.optional("lengths"), shifted: try o.optional("shifted"),
+                  offset: try o.optional("offset"))
     }
 }

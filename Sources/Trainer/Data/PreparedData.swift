@@ -11,6 +11,9 @@ public struct PreparedData: Sendable {
     public var splitDescription: String
     /// SHA-256 (hex) over `splitDescription` and the bytes of every part.
     public var fingerprint: String
+    /// An extra evaluation set from a shifted distribution (a sequence source's `shifted`:
+    /// other lengths, so another share of pads), evaluated every epoch as `shifted_*`.
+    public var shifted: Dataset? = nil
 
     /// A training iterator: shuffled each epoch, augmented, standardised.
     public func trainingBatches(batchSize: Int, streams: RandomStreams, dropLast: Bool = false) throws -> BatchIterator {

@@ -105,6 +105,10 @@ public enum SpecBounds {
     public static let maxActivationBytes = 4 << 30
     /// Floats in one synthetic data set (samples × features).
     public static let maxSyntheticValues = 250_000_000
+    /// Positions of a padded sequence (`data.length`, a layer's `length`).
+    public static let sequenceLength = 1...4096
+    /// Features of one token of a sequence set (`data.features` of `sequences`).
+    public static let tokenFeatures = 1...4096
     /// Patience, every-N and count settings.
     public static let count = 0...1_000_000_000
 

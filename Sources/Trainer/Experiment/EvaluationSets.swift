@@ -12,6 +12,8 @@ struct EvaluationSets {
     let train: Set
     let validation: Set?
     let test: Set?
+    /// The shifted set of a sequence source (another share of pads), evaluated every epoch.
+    let shifted: Set?
 
     init(data: PreparedData) throws {
         var trainSet = data.train
@@ -21,6 +23,7 @@ struct EvaluationSets {
         train = try Self.make(trainSet, data: data)
         validation = try data.validation.map { try Self.make($0, data: data) }
         test = try data.test.map { try Self.make($0, data: data) }
+        shifted = try data.shifted.map { try Self.make($0, data: data) }
     }
 
     static func make(_ dataset: Dataset, data: PreparedData) throws -> Set {
@@ -36,8 +39,9 @@ struct EvaluationSets {
         return Set(inputs: inputs, labels: [], targets: try Tensor(shape: [dataset.count, dataset.targetWidth], values: targets))
     }
 
-    func evaluate(_ trainer: ModelTrainer, _ set: Set) throws -> Evaluation {
+    /// `batchStatistics`: BatchNorm normalises with each evaluated batch's statistics (classification only).
+    func evaluate(_ trainer: ModelTrainer, _ set: Set, batchStatistics: Bool = false) throws -> Evaluation {
         if let t = set.targets { return try trainer.evaluate(inputs: set.inputs, targets: t) }
-        return try trainer.evaluate(inputs: set.inputs, labels: set.labels)
+        return try trainer.evaluate(inputs: set.inputs, labels: set.labels, batchStatistics: batchStatistics)
     }
 }

@@ -65,6 +65,10 @@ public enum ExperimentPlan {
             if model["layers"] == nil, model["classes"] == nil, data.train.numClasses > 0 {
                 model["classes"] = .int(Int64(data.train.numClasses))
             }
+            // A padded-sequence set: the shorthand's hidden layers apply per position.
+            if model["layers"] == nil, model["sequence_length"] == nil, let shape = data.train.sequenceShape {
+                model["sequence_length"] = .int(Int64(shape.length))
+            }
             top["model"] = .object(model)
         }
         let filled = JSONValue.object(top)
@@ -76,6 +80,10 @@ public enum ExperimentPlan {
         if config.model.input != data.train.features {
             throw ConfigError(message: "'model.input' is \(config.model.input) but the data has \(data.train.features) features",
                               location: doc.location(of: "model.input"))
+        }
+        if let shape = data.train.sequenceShape, let l = config.model.shorthand?.sequenceLength, l > 0, l != shape.length {
+            throw ConfigError(message: "'model.sequence_length' is \(l) but the data's sequences have \(shape.length) positions",
+                              location: doc.location(of: "model.sequence_length"))
         }
         let stored = try JSONValue.from(config)
         return (config, stored, data)
@@ -169,7 +177,7 @@ enum ConfigKeys {
     }
 
     static let scheduleKeys: Set<String> = ["type", "value", "every", "gamma", "steps", "minimum", "then"]
-    static let layerKeys: Set<String> = ["type", "units", "init", "bias", "slope", "shared", "momentum", "eps", "p", "layers"]
+    static let layerKeys: Set<String> = ["type", "units", "init", "bias", "slope", "shared", "momentum", "eps", "p", "layers", "length"]
 
     static func object(_ keys: [String], _ special: [String: Schema] = [:]) -> Schema {
         .object(Dictionary(uniqueKeysWithValues: keys.map { ($0, special[$0] ?? .leaf) }))
@@ -180,7 +188,7 @@ enum ConfigKeys {
         [
             "data": .any,  // DatasetSpec decodes strictly and names its own keys
             "model": object(["input", "layers", "depth", "width", "widths", "activation", "normalization", "norm_placement",
-                             "residual_every", "dropout", "classes", "init", "leaky_slope"], ["layers": .layers, "widths": .any]),
+                             "residual_every", "dropout", "classes", "init", "leaky_slope", "sequence_length"], ["layers": .layers, "widths": .any]),
             "optimizer": object(["type", "lr", "momentum", "nesterov", "beta1", "beta2", "eps", "weight_decay"], ["lr": .schedule]),
             "regularization": object(["l1", "l2", "roles", "schedule"], ["l1": .schedule, "l2": .schedule, "roles": .any,
                                                                         "schedule": object(PenaltyRamp.CodingKeys.allCases.map(\.stringValue))]),

@@ -3,7 +3,9 @@
 /// Training: per feature, the batch mean μ and biased variance σ² normalise the input,
 /// `y = γ (x − μ) / √(σ² + ε) + β`, and the running statistics move by `momentum`
 /// (PyTorch's convention: `running = (1 − m) · running + m · batch`, with the unbiased
-/// variance). Evaluation: the running statistics replace the batch's and nothing moves.
+/// variance). Evaluation: the running statistics replace the batch's and nothing moves —
+/// unless the context asks for `batchStatistics`, which normalises with the batch's own
+/// statistics (as in training) and still moves nothing.
 /// γ and β are trainable; the running mean and variance are state, not parameters.
 /// Shapes: input and output [batch, width]; γ, β, running stats [width].
 public final class BatchNorm: Layer {
@@ -50,14 +52,15 @@ public final class BatchNorm: Layer {
         let xhat = Tensor.reusing(normalized, shape: input.shape)
         let out = Tensor.reusing(output, shape: input.shape)
         normalized = xhat; output = out
-        lastWasTraining = context.training
+        let useBatch = context.training || context.batchStatistics
+        lastWasTraining = useBatch
         let x = input.data, xh = xhat.data, y = out.data
         let gamma = scale.value.data, beta = shift.value.data
         inverseStd.withUnsafeMutableBufferPointer { istd in
         columnA.withUnsafeMutableBufferPointer { meanBuf in
         columnB.withUnsafeMutableBufferPointer { varBuf in
             let inv = istd.baseAddress!, mean = meanBuf.baseAddress!, variance = varBuf.baseAddress!
-            if context.training && batch > 0 {
+            if useBatch && batch > 0 {
                 mean.update(repeating: 0, count: w)
                 variance.update(repeating: 0, count: w)
                 for r in 0..<batch { let row = x + r * w; for c in 0..<w { mean[c] += row[c] } }
@@ -68,11 +71,13 @@ public final class BatchNorm: Layer {
                     for c in 0..<w { let d = row[c] - mean[c]; variance[c] += d * d }
                 }
                 for c in 0..<w { variance[c] /= n }
-                let m = momentum, unbias = n / Swift.max(n - 1, 1)
-                let rm = runningMean.data, rv = runningVariance.data
-                for c in 0..<w {
-                    rm[c] = (1 - m) * rm[c] + m * mean[c]
-                    rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias
+                if context.training {
+                    let m = momentum, unbias = n / Swift.max(n - 1, 1)
+                    let rm = runningMean.data, rv = runningVariance.data
+                    for c in 0..<w {
+                        rm[c] = (1 - m) * rm[c] + m * mean[c]
+                        rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias
+                    }
                 }
             } else {
                 mean.update(from: runningMean.data, count: w)

@@ -87,6 +87,10 @@ public struct PassContext: Sendable {
     public var training: Bool
     /// The run's random streams.
     public var random: RandomStreams
+    /// In an evaluation pass, BatchNorm normalises with the statistics of the batch it is
+    /// given (as in training) instead of its running statistics, and leaves those unchanged.
+    /// Measures what a batch's composition (its share of pads) does to BatchNorm.
+    public var batchStatistics = false
 
     public init(training: Bool, random: RandomStreams) {
         self.training = training
@@ -94,7 +98,9 @@ public struct PassContext: Sendable {
     }
 
     /// An evaluation context (no randomness is drawn in evaluation).
-    public static func evaluation() -> PassContext {
-        PassContext(training: false, random: RandomStreams(seed: 0))
+    public static func evaluation(batchStatistics: Bool = false) -> PassContext {
+        var c = PassContext(training: false, random: RandomStreams(seed: 0))
+        c.batchStatistics = batchStatistics
+        return c
     }
 }

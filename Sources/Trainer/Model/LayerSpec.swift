@@ -4,7 +4,10 @@
 /// "bias": true}`, `{"type": "relu"}`, `{"type": "sigmoid"}`, `{"type": "tanh"}`,
 /// `{"type": "leaky_relu", "slope": 0.01}`, `{"type": "prelu", "shared": false}`,
 /// `{"type": "batch_norm", "momentum": 0.1, "eps": 1e-5}`, `{"type": "layer_norm", "eps": 1e-5}`,
-/// `{"type": "dropout", "p": 0.5}`, `{"type": "residual", "layers": […]}`.
+/// `{"type": "dropout", "p": 0.5}`, `{"type": "residual", "layers": […]}`,
+/// `{"type": "per_position", "length": 24, "layers": […]}` (the layers applied to every
+/// position of a padded sequence, shared weights: `PerPosition`) and
+/// `{"type": "masked_mean", "length": 24}` (the mean over real positions: `MaskedMeanPool`).
 /// A Dense layer without `init` takes the default of the next activation in its list.
 public indirect enum LayerSpec: Sendable, Equatable {
     case dense(units: Int, initialization: Initialization? = nil, bias: Bool = true)
@@ -13,6 +16,8 @@ public indirect enum LayerSpec: Sendable, Equatable {
     case layerNorm(epsilon: Float = 1e-5)
     case dropout(p: Float)
     case residual([LayerSpec])
+    case perPosition(length: Int, layers: [LayerSpec])
+    case maskedMean(length: Int)
 
     /// Checks the values; `key` is this entry's dotted key (`layers.3`).
     public func validate(key: String) throws {
@@ -32,12 +37,22 @@ public indirect enum LayerSpec: Sendable, Equatable {
         case .residual(let layers):
             guard !layers.isEmpty else { throw fail("layers", "a residual block needs at least one layer") }
             for (i, l) in layers.enumerated() { try l.validate(key: "\(key).layers.\(i)") }
+        case .perPosition(let length, let layers):
+            guard SpecBounds.sequenceLength.contains(length) else {
+                throw fail("length", "must be between 1 and \(SpecBounds.sequenceLength.upperBound), got \(length)")
+            }
+            guard !layers.isEmpty else { throw fail("layers", "a per_position block needs at least one layer") }
+            for (i, l) in layers.enumerated() { try l.validate(key: "\(key).layers.\(i)") }
+        case .maskedMean(let length):
+            guard SpecBounds.sequenceLength.contains(length) else {
+                throw fail("length", "must be between 1 and \(SpecBounds.sequenceLength.upperBound), got \(length)")
+            }
         }
     }
 }
 
 extension LayerSpec: Codable {
-    private enum CodingKeys: String, CodingKey { case type, units, initialization = "init", bias, slope, shared, momentum, epsilon = "eps", p, layers }
+    private enum CodingKeys: String, CodingKey { case type, units, initialization = "init", bias, slope, shared, momentum, epsilon = "eps", p, layers, length }
 
     public init(from decoder: any Decoder) throws {
         let key = SpecPath.dotted(decoder.codingPath)
@@ -67,10 +82,15 @@ extension LayerSpec: Codable {
             self = .dropout(p: try c.decode(Float.self, forKey: .p))
         case "residual":
             self = .residual(try c.decode([LayerSpec].self, forKey: .layers))
+        case "per_position":
+            self = .perPosition(length: try c.requiredInteger(.length, in: SpecBounds.sequenceLength),
+                                layers: try c.decode([LayerSpec].self, forKey: .layers))
+        case "masked_mean":
+            self = .maskedMean(length: try c.requiredInteger(.length, in: SpecBounds.sequenceLength))
         default:
             guard let activation = Activation(rawValue: type) else {
                 throw TrainerError.invalidSpec(key: "\(key).type", message: "unknown layer type '\(type)' (dense, "
-                    + "\(Activation.allCases.map(\.rawValue).joined(separator: ", ")), batch_norm, layer_norm, dropout, residual)")
+                    + "\(Activation.allCases.map(\.rawValue).joined(separator: ", ")), batch_norm, layer_norm, dropout, residual, per_position, masked_mean)")
             }
             self = .activation(activation, slope: try c.decodeIfPresent(Float.self, forKey: .slope),
                                shared: try c.decodeIfPresent(Bool.self, forKey: .shared) ?? false)
@@ -103,6 +123,13 @@ extension LayerSpec: Codable {
         case .residual(let layers):
             try c.encode("residual", forKey: .type)
             try c.encode(layers, forKey: .layers)
+        case .perPosition(let length, let layers):
+            try c.encode("per_position", forKey: .type)
+            try c.encode(length, forKey: .length)
+            try c.encode(layers, forKey: .layers)
+        case .maskedMean(let length):
+            try c.encode("masked_mean", forKey: .type)
+            try c.encode(length, forKey: .length)
         }
     }
 }

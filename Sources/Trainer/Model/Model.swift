@@ -59,6 +59,8 @@ public final class Model {
                     if case .activation(let a, _, _) = s { next = a; break }
                     if case .dense = s { break }
                     if case .residual = s { break }
+                    if case .perPosition = s { break }
+                    if case .maskedMean = s { break }
                 }
                 let chosen = initialization ?? Initialization.default(for: next)
                 layer = Dense(inputWidth: width, outputWidth: units, bias: bias, initialization: chosen, random: &random)
@@ -78,6 +80,13 @@ public final class Model {
                 }.first
                 layer = Residual(block: block, initialization: Initialization.default(for: firstActivation),
                                  random: &random)
+            case .perPosition(let length, let inner):
+                let token = try ModelSpec.tokenWidth(of: width, length: length, key: "layers.\(i).length")
+                let block = try Sequential(inputWidth: token, layers: build(inner, width: token, random: &random))
+                layer = PerPosition(length: length, block: block)
+            case .maskedMean(let length):
+                let token = try ModelSpec.tokenWidth(of: width, length: length, key: "layers.\(i).length")
+                layer = MaskedMeanPool(length: length, features: token)
             }
             result.append(layer)
             width = layer.outputWidth

@@ -39,6 +39,17 @@ extension ModelSpec {
             let input = width
             for l in inner { count(l, width: &width, into: &size) }
             if width != input { size.parameters += Double(input) * Double(width) }  // the projection
+        case .perPosition(let length, let inner):
+            // Shared weights: parameters as for one position; activations for all L of them.
+            var token = max(1, width / max(1, length) - 1)
+            var positions = Size(parameters: 0, widest: token, layers: 0, largestLayer: 0)
+            for l in inner { count(l, width: &token, into: &positions) }
+            size.parameters += positions.parameters
+            size.layers += positions.layers
+            size.widest = max(size.widest, positions.widest * length)  // ≤ 10⁷ × 4096: no overflow
+            width = length * (token + 1)
+        case .maskedMean(let length):
+            width = max(1, width / max(1, length) - 1)
         }
         size.widest = max(size.widest, width)
     }

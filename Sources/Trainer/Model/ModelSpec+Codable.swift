@@ -2,6 +2,7 @@ extension ModelSpec: Codable {
     private enum CodingKeys: String, CodingKey {
         case input, layers, depth, width, widths, activation, normalization, normPlacement = "norm_placement"
         case residualEvery = "residual_every", dropout, classes, initialization = "init", leakySlope = "leaky_slope"
+        case sequenceLength = "sequence_length"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -22,7 +23,7 @@ extension ModelSpec: Codable {
         self.input = input
         var widthKey: (Int) -> String = { "layers.\($0)" }
         if c.contains(.layers) {
-            for k in [CodingKeys.depth, .width, .widths, .activation, .classes] where c.contains(k) {
+            for k in [CodingKeys.depth, .width, .widths, .activation, .classes, .sequenceLength] where c.contains(k) {
                 throw invalid(k, "is shorthand; it cannot be combined with an explicit 'layers' list")
             }
             layers = try c.decode([LayerSpec].self, forKey: .layers)
@@ -64,7 +65,8 @@ extension ModelSpec: Codable {
                 residualEvery: try c.integer(.residualEvery, in: SpecBounds.depth) ?? 0,
                 dropout: try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0,
                 classes: classes, initialization: initialization,
-                leakySlope: try c.decodeIfPresent(Float.self, forKey: .leakySlope) ?? 0.01)
+                leakySlope: try c.decodeIfPresent(Float.self, forKey: .leakySlope) ?? 0.01,
+                sequenceLength: try c.integer(.sequenceLength, in: SpecBounds.sequenceLength) ?? 0)
             layers = nil
         }
         do {
@@ -89,5 +91,7 @@ extension ModelSpec: Codable {
         try c.encode(s.classes, forKey: .classes)
         try c.encodeIfPresent(s.initialization, forKey: .initialization)
         if s.activation == .leakyReLU { try c.encode(s.leakySlope, forKey: .leakySlope) }
+        // Written only when set, so the configs (and hashes) of other models are unchanged.
+        if s.sequenceLength > 0 { try c.encode(s.sequenceLength, forKey: .sequenceLength) }
     }
 }

@@ -8,6 +8,10 @@
 /// instead of depth and width. Each hidden layer is Dense → [norm] → activation →
 /// [norm] → [Dropout]; with `residual_every: k`, every k hidden layers form one
 /// Residual block. A last Dense maps to `classes` outputs (the logits).
+/// With `sequence_length: L` the input is a padded sequence with its mask (`SequenceShape`,
+/// input = L × (token + 1)): the hidden layers form one `per_position` block applied to every
+/// position with shared weights, then a `masked_mean` pool over the real positions feeds the
+/// last Dense.
 /// Invalid values are a `TrainerError.invalidSpec` naming the key, at decoding.
 public struct ModelSpec: Sendable, Equatable {
     /// Where a normalisation layer sits relative to the activation.
@@ -26,10 +30,13 @@ public struct ModelSpec: Sendable, Equatable {
         public var classes: Int
         public var initialization: Initialization?
         public var leakySlope: Float
+        /// Positions of a padded-sequence input (0: the input is a plain feature vector).
+        public var sequenceLength: Int
 
         public init(hiddenWidths: [Int], activation: Activation = .relu, normalization: Normalization = .none,
                     normPlacement: NormPlacement = .before, residualEvery: Int = 0, dropout: Float = 0,
-                    classes: Int, initialization: Initialization? = nil, leakySlope: Float = 0.01) {
+                    classes: Int, initialization: Initialization? = nil, leakySlope: Float = 0.01,
+                    sequenceLength: Int = 0) {
             self.hiddenWidths = hiddenWidths
             self.activation = activation
             self.normalization = normalization
@@ -39,6 +46,7 @@ public struct ModelSpec: Sendable, Equatable {
             self.classes = classes
             self.initialization = initialization
             self.leakySlope = leakySlope
+            self.sequenceLength = sequenceLength
         }
     }
 
@@ -67,12 +75,13 @@ public struct ModelSpec: Sendable, Equatable {
     public static func mlp(
         input: Int, hidden: [Int], classes: Int, activation: Activation = .relu,
         normalization: Normalization = .none, normPlacement: NormPlacement = .before,
-        residualEvery: Int = 0, dropout: Float = 0, initialization: Initialization? = nil
+        residualEvery: Int = 0, dropout: Float = 0, initialization: Initialization? = nil,
+        sequenceLength: Int = 0
     ) -> ModelSpec {
         ModelSpec(input: input, shorthand: Shorthand(
             hiddenWidths: hidden, activation: activation, normalization: normalization,
             normPlacement: normPlacement, residualEvery: residualEvery, dropout: dropout,
-            classes: classes, initialization: initialization))
+            classes: classes, initialization: initialization, sequenceLength: sequenceLength))
     }
 
     /// Checks every value; the error names the first bad key.
@@ -80,6 +89,8 @@ public struct ModelSpec: Sendable, Equatable {
         guard input > 0 else { throw TrainerError.invalidSpec(key: "input", message: "must be > 0, got \(input)") }
         if let layers {
             for (i, l) in layers.enumerated() { try l.validate(key: "layers.\(i)") }
+            var width = input
+            try Self.checkSequenceWidths(layers, width: &width, key: "layers")
         } else if let s = shorthand {
             for (i, w) in s.hiddenWidths.enumerated() where w <= 0 {
                 throw TrainerError.invalidSpec(key: "widths.\(i)", message: "must be > 0, got \(w)")
@@ -96,6 +107,10 @@ public struct ModelSpec: Sendable, Equatable {
             guard s.leakySlope.isFinite else {
                 throw TrainerError.invalidSpec(key: "leaky_slope", message: "must be finite")
             }
+            guard s.sequenceLength == 0 || SpecBounds.sequenceLength.contains(s.sequenceLength) else {
+                throw TrainerError.invalidSpec(key: "sequence_length", message: "must be between 1 and \(SpecBounds.sequenceLength.upperBound), got \(s.sequenceLength)")
+            }
+            if s.sequenceLength > 0 { _ = try Self.tokenWidth(of: input, length: s.sequenceLength, key: "sequence_length") }
         } else {
             throw TrainerError.invalidSpec(key: "layers", message: "give either 'layers' or the shorthand ('depth'/'width' or 'widths', 'classes')")
         }
@@ -131,7 +146,44 @@ public struct ModelSpec: Sendable, Equatable {
         } else {
             result = units.flatMap { $0 }
         }
+        if s.sequenceLength > 0 {
+            result = (result.isEmpty ? [] : [.perPosition(length: s.sequenceLength, layers: result)])
+                + [.maskedMean(length: s.sequenceLength)]
+        }
         result.append(.dense(units: s.classes, initialization: s.initialization ?? .xavierUniform))
         return result
+    }
+}
+
+extension ModelSpec {
+    /// The features of one position of a padded-sequence row `width` wide: `width / length − 1`.
+    /// - Throws: `TrainerError.invalidSpec` at `key` when the width is not `length × (token + 1)`.
+    static func tokenWidth(of width: Int, length: Int, key: String) throws -> Int {
+        guard length > 0, width % length == 0, width / length >= 2 else {
+            throw TrainerError.invalidSpec(
+                key: key, message: "\(length) positions do not fit an input of width \(width): a padded sequence row is length × (features a token + 1 mask value)")
+        }
+        return width / length - 1
+    }
+
+    /// Follows the widths of an explicit list so that a `per_position` or `masked_mean`
+    /// whose length does not divide its input is refused before anything is built.
+    static func checkSequenceWidths(_ layers: [LayerSpec], width: inout Int, key: String) throws {
+        for (i, layer) in layers.enumerated() {
+            switch layer {
+            case .dense(let units, _, _):
+                width = units
+            case .residual(let inner):
+                try checkSequenceWidths(inner, width: &width, key: "\(key).\(i).layers")
+            case .perPosition(let length, let inner):
+                var token = try tokenWidth(of: width, length: length, key: "\(key).\(i).length")
+                try checkSequenceWidths(inner, width: &token, key: "\(key).\(i).layers")
+                width = length * (token + 1)
+            case .maskedMean(let length):
+                width = try tokenWidth(of: width, length: length, key: "\(key).\(i).length")
+            case .activation, .batchNorm, .layerNorm, .dropout:
+                break
+            }
+        }
     }
 }

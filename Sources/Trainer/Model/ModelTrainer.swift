@@ -99,14 +99,16 @@ public final class ModelTrainer {
     }
 
     /// Mean cross-entropy and accuracy over a whole labelled set, in evaluation passes of
-    /// `batchSize` rows (BatchNorm uses running statistics, dropout is off).
-    public func evaluate(inputs: Tensor, labels: [Int32], batchSize: Int = 1000) throws -> Evaluation {
+    /// `batchSize` rows (BatchNorm uses running statistics, dropout is off). With
+    /// `batchStatistics`, BatchNorm normalises each pass with that batch's own statistics
+    /// instead (`PassContext.batchStatistics`; its running statistics stay as they are).
+    public func evaluate(inputs: Tensor, labels: [Int32], batchSize: Int = 1000, batchStatistics: Bool = false) throws -> Evaluation {
         try checkInputs(inputs)
         guard labels.count == inputs.rows else {
             throw TrainerError.invalidInput("\(labels.count) labels for \(inputs.rows) samples")
         }
         var lossSum = 0.0, correct = 0
-        try forEachBatch(inputs, batchSize: batchSize) { range, outputs in
+        try forEachBatch(inputs, batchSize: batchSize, batchStatistics: batchStatistics) { range, outputs in
             let y = Array(labels[range])
             if let bad = y.first(where: { $0 < 0 || Int($0) >= outputs.columns }) {
                 throw TrainerError.invalidInput("label \(bad) outside 0..<\(outputs.columns)")
@@ -134,7 +136,7 @@ public final class ModelTrainer {
         return Evaluation(count: inputs.rows, loss: sum / Double(inputs.rows), accuracy: nil)
     }
 
-    private func forEachBatch(_ inputs: Tensor, batchSize: Int,
+    private func forEachBatch(_ inputs: Tensor, batchSize: Int, batchStatistics: Bool = false,
                               _ body: (Range<Int>, Tensor) throws -> Void) throws {
         let size = Swift.max(1, batchSize)
         var start = 0
@@ -142,7 +144,7 @@ public final class ModelTrainer {
             let range = start..<Swift.min(start + size, inputs.rows)
             let batch = inputs.rows(range, reusing: evaluationBatch)
             evaluationBatch = batch
-            var context = PassContext.evaluation()
+            var context = PassContext.evaluation(batchStatistics: batchStatistics)
             try body(range, model.forward(batch, context: &context))
             start = range.upperBound
         }

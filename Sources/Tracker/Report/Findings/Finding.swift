@@ -32,6 +32,7 @@ public enum Findings {
         "overfitting": overfitting,
         "regularization": regularization,
         "width": width,
+        "padded": padded,
     ]
 
     /// The findings of `experiment` (none for an experiment without predicates).
