@@ -47,6 +47,10 @@ struct LandscapeFindingsTests {
         let plain10 = try share("plain-10"), residual10 = try share("residual-10")
         #expect(plain10 < 0.15 && residual10 < 0.15, "depth 10: plain \(plain10), residual \(residual10)")
         #expect(plain > plain10 + 0.3, "depth makes the plain net's landscape chaotic: \(plain) vs \(plain10)")
+        // The report states the same through Findings.residual's landscape predicates.
+        let findings = try Findings.residual(StudyRuns(store: store, runs: Array(runs.values)))
+        let landscapeFindings = findings.filter { $0.claim.contains("landscape") }
+        #expect(landscapeFindings.count == 2 && landscapeFindings.allSatisfy(\.holds), "\(landscapeFindings)")
         // The chaotic one is the net that does not train: plain-40 stays near chance.
         #expect(try #require(runs["plain"]?.metrics["val_acc"]?.last) < 0.2)
         #expect(try #require(runs["residual"]?.metrics["val_acc"]?.last) > 0.25)

@@ -112,6 +112,36 @@ extension Findings {
             out.append(Finding(claim: "at \(depth) hidden layers the residual net trains where the plain one does not (training loss lower by more than 0.5)",
                                holds: r < p - 0.5, measured: "train_loss: plain \(StudyRuns.show(p)), residual \(StudyRuns.show(r))"))
         }
+        out += try residualLandscapes(s)
+        return out
+    }
+
+    /// The landscape claims of Li et al. (NeurIPS 2018, §6) on the runs' last recorded planes
+    /// (one grid compared with itself only): at the deepest depth the plain net's plane is
+    /// markedly more non-convex than the residual net's (its non-convex share at least 3× and
+    /// 0.1 higher); at any shallower depth both planes are nearly convex (shares below 0.15).
+    static func residualLandscapes(_ s: StudyRuns) throws -> [Finding] {
+        func share(_ run: RunSummary?) throws -> Double? {
+            guard let run, let plane = try s.store.landscapes(run: run.run.id).last(where: { $0.kind == .plane }),
+                  let v = plane.curvature?.nonConvexShare, v.isFinite else { return nil }
+            return v
+        }
+        let depths = Array(Set(s.runs.map { StudyRuns.widths($0).count })).sorted()
+        guard let deepest = depths.last else { return [] }
+        var out: [Finding] = []
+        for depth in depths {
+            let atDepth = s.runs.filter { StudyRuns.widths($0).count == depth }
+            guard let p = try share(atDepth.first { (StudyRuns.number($0, "model.residual_every") ?? 0) == 0 }),
+                  let r = try share(atDepth.first { (StudyRuns.number($0, "model.residual_every") ?? 0) > 0 }) else { continue }
+            let measured = "non-convex share of the plane: plain \(StudyRuns.show(p)), residual \(StudyRuns.show(r))"
+            if depth == deepest && depths.count > 1 || depths.count == 1 {
+                out.append(Finding(claim: "at \(depth) hidden layers the plain net's loss landscape is markedly more non-convex than the residual net's (share at least 3× and 0.1 higher)",
+                                   holds: p >= 3 * r && p >= r + 0.1, measured: measured))
+            } else {
+                out.append(Finding(claim: "at \(depth) hidden layers both landscapes are nearly convex (non-convex shares below 0.15)",
+                                   holds: p < 0.15 && r < 0.15, measured: measured))
+            }
+        }
         return out
     }
 }
