@@ -103,6 +103,39 @@
     return out;
   };
 
+  // A sequential colour for t in [0, 1]: the heat map's ramp without its palest end, so
+  // every value stays visible on white. NaN gets grey.
+  T.seq = function (t) { return isFinite(t) ? T.ramp(Math.max(0, Math.min(1, t)) * 0.86) : '#9e9e9e'; };
+
+  // The colour scale of one param over the runs' values (null: the run lacks it):
+  // {numeric, lo, hi, log, colour(v), cats}. Numbers (all finite) get the sequential scale,
+  // logarithmic when positive and spanning 100×; anything else (text, booleans, mixed) is
+  // categorical, one distinct colour per value in sorted order. Missing values are grey.
+  T.paramScale = function (values) {
+    var present = values.filter(function (v) { return v !== null && v !== undefined; });
+    var numeric = present.length > 0 && present.every(function (v) { return typeof v === 'number' && isFinite(v); });
+    var s = { numeric: numeric };
+    if (numeric) {
+      s.lo = Math.min.apply(null, present); s.hi = Math.max.apply(null, present);
+      s.log = s.lo > 0 && s.hi / s.lo >= 100;
+      s.t = function (v) {
+        if (typeof v !== 'number' || !isFinite(v)) return NaN;
+        if (s.hi === s.lo) return 0.5;
+        return s.log ? (Math.log(v) - Math.log(s.lo)) / (Math.log(s.hi) - Math.log(s.lo)) : (v - s.lo) / (s.hi - s.lo);
+      };
+      s.colour = function (v) { return T.seq(s.t(v)); };
+    } else {
+      var seen = {};
+      s.cats = present.map(String).filter(function (v) { if (seen[v]) return false; seen[v] = true; return true; })
+        .sort(function (a, b) { return a.localeCompare(b, undefined, { numeric: true }); });
+      s.colour = function (v) {
+        var i = v === null || v === undefined ? -1 : s.cats.indexOf(String(v));
+        return i < 0 ? '#9e9e9e' : T.colour(i);
+      };
+    }
+    return s;
+  };
+
   // Makes an element: T.el('div', {class: 'x'}, [children or text]).
   T.el = function (tag, attrs, kids) {
     var e = document.createElement(tag);

@@ -1,6 +1,8 @@
 // tracker UI — the charts view of the run and compare pages: one panel per metric with every
-// selected run, a legend that hides runs, a panel picker, train-vs-validation pairs, smoothing,
-// log y, step/epoch/wall-time x axes, zoom that re-fetches detail, and live updates.
+// selected run, a legend that hides runs, colour by a chosen param (distinct colours for
+// categories, a sequential scale with its range for numbers, with a legend), a panel picker,
+// train-vs-validation pairs, smoothing, log y, step/epoch/wall-time x axes, zoom that
+// re-fetches detail, and live updates.
 // Reads its runs and keys from #explorer[data-spec]; the server-drawn SVG charts stay for
 // readers without JavaScript and are hidden once this view has drawn.
 'use strict';
@@ -13,12 +15,13 @@
     this.spec = JSON.parse(root.dataset.spec);
     this.runs = this.spec.runs; this.keys = this.spec.keys;
     this.hidden = {}; this.shown = {}; this.data = {}; this.full = {}; this.clocks = {}; this.status = {};
+    this.colourBy = this.spec.colourBy || ''; this.scale = null;
     this.smooth = 0; this.logY = false; this.axis = 'step'; this.view = 'panels'; this.range = null; this.stepRange = null;
     this.fetched = 0; this.requests = 0; this.generation = 0; this.panels = [];
     var self = this;
     this.keys.forEach(function (k) { self.shown[k] = self.spec.hiddenKeys.indexOf(k) < 0; });
-    this.runs.forEach(function (r, i) { r.colour = T.colour(i); self.status[r.id] = r.status; });
-    this.toolbar(); this.legend();
+    this.runs.forEach(function (r) { r.params = r.params || {}; self.status[r.id] = r.status; });
+    this.toolbar(); this.legend(); this.recolour();
     this.grid = T.el('div', { class: 'panels', id: 'panels' });
     root.appendChild(this.grid);
     window.addEventListener('resize', function () { self.draw(); });
@@ -72,24 +75,106 @@
       picker.appendChild(T.el('label', {}, [box, ' ' + k]));
     });
     this.info = T.el('span', { id: 'explorer-info', class: 'muted' });
-    this.root.appendChild(T.el('div', { class: 'toolbar' }, [
-      T.el('label', {}, ['x ', axis]), T.el('label', {}, ['smoothing ', smooth, ' ', smoothText]),
-      T.el('label', {}, [log, ' log y']), T.el('label', {}, ['view ', view]), reset, picker, this.info]));
+    var items = [T.el('label', {}, ['x ', axis]), T.el('label', {}, ['smoothing ', smooth, ' ', smoothText]),
+      T.el('label', {}, [log, ' log y']), T.el('label', {}, ['view ', view])];
+    var params = this.spec.colourParams || [];
+    if (params.length) {
+      var colour = T.el('select', { id: 'colour-by' }, [T.el('option', { value: '' }, ['run (one colour each)'])]
+        .concat(params.map(function (p) { return T.el('option', { value: p }, [p]); })));
+      colour.value = this.colourBy;
+      colour.addEventListener('change', function () { self.colourBy = colour.value; self.recolour(); self.remember(); self.draw(); });
+      items.push(T.el('label', {}, ['colour by ', colour]));
+    }
+    this.root.appendChild(T.el('div', { class: 'toolbar' }, items.concat([reset, picker, this.info])));
   };
 
+  // The run legend (click a run to hide or show it) and, below it, the colour legend of the
+  // chosen param (recolour() fills it).
   Explorer.prototype.legend = function () {
     var self = this, box = T.el('div', { id: 'legend', class: 'legend' });
+    this.legendItems = {};
     this.runs.forEach(function (r) {
-      var item = T.el('button', { type: 'button', class: 'legend-item', 'data-run': r.id, 'aria-pressed': 'true' },
-        [T.el('i', { style: 'background:' + r.colour }), r.name + ' (' + r.id + ')']);
-      item.addEventListener('click', function () {
-        self.hidden[r.id] = !self.hidden[r.id];
-        item.classList.toggle('off', !!self.hidden[r.id]); item.setAttribute('aria-pressed', self.hidden[r.id] ? 'false' : 'true');
-        self.draw();
-      });
+      var swatch = T.el('i', {}), text = T.el('span', {}, [r.name + ' (' + r.id + ')']);
+      var item = T.el('button', { type: 'button', class: 'legend-item', 'data-run': r.id, 'aria-pressed': 'true' }, [swatch, text]);
+      item.addEventListener('click', function () { self.toggle([r.id], !self.hidden[r.id]); });
+      self.legendItems[r.id] = { item: item, swatch: swatch, text: text };
       box.appendChild(item);
     });
+    this.scaleBox = T.el('div', { id: 'colour-legend', class: 'legend colour-legend', hidden: '' });
     this.root.appendChild(box);
+    this.root.appendChild(this.scaleBox);
+  };
+
+  // Hides (or shows) runs, marking their legend entries and the categories left empty.
+  Explorer.prototype.toggle = function (ids, hide) {
+    var self = this;
+    ids.forEach(function (id) {
+      self.hidden[id] = hide;
+      var l = self.legendItems[id];
+      l.item.classList.toggle('off', hide); l.item.setAttribute('aria-pressed', hide ? 'false' : 'true');
+    });
+    this.markCategories();
+    this.draw();
+  };
+
+  Explorer.prototype.paramOf = function (r) { var v = r.params[this.colourBy]; return v === undefined ? null : v; };
+  Explorer.prototype.paramText = function (v) { return v === null ? '–' : typeof v === 'number' ? T.fmt(v) : String(v); };
+
+  // Colours every run: one distinct colour each, or by the chosen param's scale; redraws the
+  // legends (the caller redraws the panels).
+  Explorer.prototype.recolour = function () {
+    var self = this, p = this.colourBy, box = this.scaleBox;
+    this.scale = p ? T.paramScale(this.runs.map(function (r) { return self.paramOf(r); })) : null;
+    this.runs.forEach(function (r, i) {
+      r.colour = self.scale ? self.scale.colour(self.paramOf(r)) : T.colour(i);
+      var l = self.legendItems[r.id];
+      l.swatch.style.background = r.colour; l.item.dataset.colour = r.colour;
+      l.text.textContent = r.name + ' (' + r.id + ')' + (p ? ' · ' + self.paramText(self.paramOf(r)) : '');
+    });
+    this.root.dataset.colourBy = p;
+    box.textContent = '';
+    box.hidden = !this.scale;
+    if (!this.scale) return;
+    var s = this.scale;
+    box.dataset.param = p; box.dataset.kind = s.numeric ? 'numeric' : 'categorical';
+    box.appendChild(T.el('span', { class: 'colour-title' }, [p + ':']));
+    if (s.numeric) {
+      var stops = [];
+      for (var k = 0; k <= 10; k++) stops.push(T.seq(k / 10) + ' ' + k * 10 + '%');
+      box.dataset.lo = s.lo; box.dataset.hi = s.hi; box.dataset.log = s.log;
+      box.appendChild(T.el('span', { class: 'scale-lo', 'data-colour': s.colour(s.lo) }, [T.fmt(s.lo)]));
+      box.appendChild(T.el('span', { class: 'scale-bar', style: 'background:linear-gradient(to right,' + stops.join(',') + ')' }));
+      box.appendChild(T.el('span', { class: 'scale-hi', 'data-colour': s.colour(s.hi) }, [T.fmt(s.hi)]));
+      if (s.hi > s.lo) box.appendChild(T.el('span', { class: 'muted' }, [(s.log ? 'log scale, ' : '') + 'middle ' + T.fmt(s.log ? Math.sqrt(s.lo * s.hi) : (s.lo + s.hi) / 2)]));
+    } else {
+      // One entry per value; clicking it hides or shows every run with that value.
+      var groups = s.cats.map(function (c) { return { value: c, colour: s.colour(c) }; });
+      if (this.runs.some(function (r) { return self.paramOf(r) === null; })) groups.push({ value: null, colour: s.colour(null) });
+      groups.forEach(function (g) {
+        var ids = self.runs.filter(function (r) { var v = self.paramOf(r); return g.value === null ? v === null : v !== null && String(v) === g.value; })
+          .map(function (r) { return r.id; });
+        var item = T.el('button', { type: 'button', class: 'legend-item', 'data-value': g.value === null ? '' : g.value, 'data-colour': g.colour },
+          [T.el('i', { style: 'background:' + g.colour }), (g.value === null ? 'not set' : g.value) + ' (' + ids.length + ')']);
+        item.addEventListener('click', function () { self.toggle(ids, !ids.every(function (id) { return self.hidden[id]; })); });
+        item.runIDs = ids;
+        box.appendChild(item);
+      });
+    }
+    this.markCategories();
+  };
+
+  Explorer.prototype.markCategories = function () {
+    var self = this;
+    (this.scaleBox ? this.scaleBox.querySelectorAll('.legend-item') : []).forEach(function (item) {
+      item.classList.toggle('off', item.runIDs.length > 0 && item.runIDs.every(function (id) { return self.hidden[id]; }));
+    });
+  };
+
+  // Keeps the chosen colouring in the address (?colour=PARAM), so a reload or a shared link keeps it.
+  Explorer.prototype.remember = function () {
+    var u = new URL(window.location.href);
+    if (this.colourBy) u.searchParams.set('colour', this.colourBy); else u.searchParams.delete('colour');
+    window.history.replaceState(null, '', u.toString());
   };
 
   // Panels of the current view: one per shown metric, or one per run and train/val pair.

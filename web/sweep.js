@@ -1,7 +1,7 @@
 // tracker UI — the sweep view of the runs page: parallel coordinates (one axis per param that
 // varies, the chosen metric last, lines coloured by it; drag on an axis to brush, click an
 // axis to clear its brush) and a param-vs-metric scatter. The runs left by the brushes feed
-// the "compare selected" link.
+// the "compare selected" link (with the runs list's "colour lines by" choice).
 'use strict';
 (function () {
   var T = window.T, NS = 'http://www.w3.org/2000/svg';
@@ -82,6 +82,8 @@
     this.pc = svg('svg', { id: 'parallel', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H });
     this.sc = svg('svg', { id: 'scatter', viewBox: '0 0 440 300', width: 440, height: 300 });
     this.root.appendChild(T.el('div', { class: 'sweep' }, [this.pc, ' ', this.sc]));
+    var colour = document.getElementById('colour-pick');
+    if (colour) colour.addEventListener('change', function () { self.filter(); });
     this.draw();
   };
 
@@ -175,7 +177,9 @@
     });
     this.root.dataset.selected = kept.join(',');
     this.count.textContent = kept.length + ' of ' + this.runs.length + ' runs selected';
-    this.link.href = '/compare?' + kept.map(function (id) { return 'run=' + encodeURIComponent(id); }).join('&');
+    var colour = document.getElementById('colour-pick');
+    this.link.href = '/compare?' + kept.map(function (id) { return 'run=' + encodeURIComponent(id); }).join('&')
+      + (colour && colour.value ? '&colour=' + encodeURIComponent(colour.value) : '');
   };
 
   T.Sweep = Sweep;

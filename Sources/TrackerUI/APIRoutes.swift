@@ -11,6 +11,9 @@ import Tracker
 /// - `GET /api/runs/ID/metrics/KEY?points=N` — a series, min/max-downsampled to about N points
 ///   (N 0…1000000, 0: all)
 /// - `GET /api/runs/ID/grads` — gradient norms per tensor and step, with the verdict
+/// - `GET /api/runs/ID/grads/STAT?points=N` — one line per tensor of a gradient statistic
+///   (l2, mean, std, max_abs, zero_frac, update_ratio) over steps, each min/max-downsampled
+///   to about N points (N 0…10000, default 1000, 0: every value)
 /// - `GET /api/runs/ID/bn` — BatchNorm running statistics per layer and step
 /// - `GET /api/series?run=…&key=…&points=…&from=…&to=…&after=…` — many series at once, for the
 ///   interactive charts: downsampled to a step range, or the points after a cursor (see `SeriesRoute`)
@@ -56,6 +59,8 @@ struct APIRoutes {
             return try series(run, key: rest[1])
         case ("grads", 1):
             return .json(try cache.gradients(store: store, run: run, summary: try store.summary(of: run)).json)
+        case ("grads", 2):
+            return try gradientLines(run, statistic: rest[1])
         case ("bn", 1):
             return .json(BNReport(stats: try store.bnStats(run: run)).json)
         case ("checkpoints", 1):
@@ -63,6 +68,27 @@ struct APIRoutes {
         default:
             throw UIError.notFound("no API route /api/runs/\(id)/\(rest.joined(separator: "/"))")
         }
+    }
+
+    /// The most points a line of the per-layer gradient view is downsampled to.
+    static let maxGradientLinePoints = 10_000
+
+    private func gradientLines(_ run: RunRef, statistic name: String) throws -> UIResponse {
+        guard let statistic = GradientStatistic(rawValue: name) else {
+            throw UIError.notFound("no gradient statistic '\(name.prefix(40))' (there are: \(GradientStatistic.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let limit = try request.integer("points", default: APIRoutes.defaultPoints, in: 0...APIRoutes.maxGradientLinePoints, meaning: " (0: every value)")
+        let lines = try store.gradientStatLines(run: run, statistic: statistic)
+        return .json(.object([
+            "run": .string(run.id), "stat": .string(statistic.rawValue), "title": .string(statistic.title),
+            "stats": .array(lines.available.map { .string($0.rawValue) }),
+            "tensors": .array(lines.lines.map { line in
+                .object([
+                    "name": .string(line.tensor), "total": .int(Int64(line.points.count)),
+                    "points": .array(ChartData.downsampled(line.points, points: limit).map { .array([.int(Int64($0.x)), .double($0.y)]) }),
+                ])
+            }),
+        ]))
     }
 
     private func series(_ run: RunRef, key: String) throws -> UIResponse {

@@ -84,16 +84,17 @@ struct ComparePage {
         return HTML.section("Curves", id: "curves", try explorer(c).html(static: out))
     }
 
-    /// Every selected run (up to the explorer's limit) with the union of their keys and their alerts.
+    /// Every selected run (up to the explorer's limit) with the union of their keys, their
+    /// alerts and the params that vary (to colour by; `?colour=PARAM` picks one at first).
     private func explorer(_ c: RunComparison) throws -> ExplorerSpec {
         var keys = Set<String>(), runs: [ExplorerSpec.Run] = [], alerts: [(run: String, event: Event)] = []
         for row in c.rows.prefix(ExplorerSpec.maxRuns) {
             let ref = try store.runRef(row.run.id, includeDeleted: true)
             keys.formUnion(try store.metricKeys(run: ref))
-            runs.append(.init(id: row.run.id, name: row.run.name, status: row.run.status))
+            runs.append(.init(id: row.run.id, name: row.run.name, status: row.run.status, params: row.params))
             alerts += try store.events(run: ref).map { (row.run.id, $0) }
         }
-        return ExplorerSpec(runs: runs, keys: Array(keys), alerts: alerts)
+        return ExplorerSpec(runs: runs, keys: Array(keys), alerts: alerts, colourParams: c.paramKeys, colourBy: request.value("colour"))
     }
 
     private func paramsDiff(_ c: RunComparison) -> String {

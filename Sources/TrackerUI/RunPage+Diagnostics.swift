@@ -4,6 +4,8 @@ import Tracker
 extension RunPage {
     /// Most tensors whose latest histogram is drawn.
     static let maxHistograms = 16
+    /// Points a line of the server-drawn per-layer gradient chart keeps.
+    static let layerLinePoints = 600
 
     /// Gradient heat map and verdict, per-layer statistics, BatchNorm running statistics,
     /// weight histograms.
@@ -18,11 +20,22 @@ extension RunPage {
     private func gradients() throws -> String {
         let report = try cache.gradients(store: store, run: self.report.ref, summary: self.report.summary)
         guard !report.tensors.isEmpty else { return HTML.section("Gradients", id: "grads", "<p class=\"muted\">no gradient statistics</p>") }
-        var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.escape(report.reason))</p>\n"
-        out += "<div class=\"heat-wrap\" data-grads=\"/api/runs/\(HTML.url(self.report.run.id))/grads\">"
+        let api = "/api/runs/\(HTML.url(self.report.run.id))/grads"
+        var out = "<p>verdict: <b>\(report.verdict.rawValue)</b> — \(HTML.escape(report.reason))</p>\n<div class=\"charts grads\">\n"
+        out += "<div class=\"heat-wrap\" data-grads=\"\(api)\">"
         out += HeatMapSVG(labels: report.tensors, steps: report.steps, values: report.norms,
                           title: "gradient L2 norm per tensor (log colour scale)").svg()
         out += "</div>\n"
+        // The per-layer line view: the L2 norms drawn here (readable without JavaScript);
+        // web/layers.js replaces them with a chart of any statistic, with hover and zoom.
+        let lines = zip(report.tensors, report.norms).map { tensor, row in
+            ChartSeries(label: tensor, points: ChartData.downsampled(zip(report.steps, row).map { ChartSeries.Point(x: Double($0), y: $1) },
+                                                                     points: RunPage.layerLinePoints))
+        }
+        out += "<div class=\"layer-lines\" id=\"layer-lines\" data-url=\"\(api)/\">"
+        out += "<div class=\"static-layer-lines\">"
+        out += ChartData.chart(lines, title: "gradient L2 norm per tensor", yLabel: "L2 norm", width: 560, height: 320)
+        out += "</div></div>\n</div>\n"
         return HTML.section("Gradients", id: "grads", out)
     }
 

@@ -49,7 +49,7 @@ struct RunsPage {
         body += "</p>\n"
         body += "<form method=\"get\" action=\"/compare\">\n"
         body += runsTable(runs)
-        body += "<p><button type=\"submit\">compare selected</button>"
+        body += "<p>" + colourPicker(runs) + "<button type=\"submit\">compare selected</button>"
         body += " or <a href=\"/compare?\(query(filter: filter, experiment: experiment, sort: sort, limit: nil))\">compare all matching</a></p></form>\n"
         if runs.count >= 2 {
             // Parallel coordinates and a scatter of these runs (web/sweep.js; needs JavaScript).
@@ -108,6 +108,15 @@ struct RunsPage {
             return row
         }
         return HTML.table(headers, rows, id: "runs")
+    }
+
+    /// The "colour lines by" choice handed to the compare page (`colour=PARAM`): the params
+    /// that vary among the listed runs; the sweep view's "compare selected" link takes it too.
+    private func colourPicker(_ runs: [RunSummary]) -> String {
+        let params = RunSummary.varyingParamKeys(runs).prefix(ExplorerSpec.maxColourParams)
+        guard !params.isEmpty else { return "" }
+        let options = params.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0))</option>" }.joined()
+        return "<label>colour lines by <select name=\"colour\" id=\"colour-pick\"><option value=\"\">run (one colour each)</option>\(options)</select></label> "
     }
 
     /// Preferred metrics first, then the other logged ones (timing metrics left out).

@@ -7,7 +7,8 @@ import Tracker
 /// - `points=N` (16…10000, default 1000): each series is min/max-downsampled to about N
 ///   points (first, min, max and last of each of N/4 buckets), so spikes survive
 /// - `from=S&to=S` (steps, 0…10^15−1, from ≤ to): only that step range, read afresh from the
-///   store so a zoomed chart shows the detail the full view averaged away
+///   store so a zoomed chart shows the detail the full view averaged away (from the fine
+///   min/max tiles inside it when they alone hold at least N/2 tiles, else point by point)
 /// - `after=S` (a cursor, not with from/to): the raw points with a step after S, at most N per
 ///   series; `more` says whether more are waiting, `cursor` where to continue
 /// - `clock=1`: each run's clock too (step, epoch, seconds since its first point; at most
@@ -72,7 +73,11 @@ struct SeriesRoute {
         } else if let range = query.range {
             let inRange = try store.metricPointCount(run: run, key: key, steps: range)
             out["in_range"] = .int(Int64(inRange))
-            if inRange <= SeriesRoute.maxRangeRead {
+            if inRange > 4 * query.points,
+               let tiled = try store.tiledMetricPoints(run: run, key: key, steps: range, minTiles: query.points / 2) {
+                // A wide zoom of a long series: the fine tiles inside it hold as much detail as asked for.
+                points = ChartData.downsampled(tiled, points: query.points)
+            } else if inRange <= SeriesRoute.maxRangeRead {
                 let raw = try store.metricPoints(run: run, key: key, steps: range, limit: SeriesRoute.maxRangeRead)
                 points = ChartData.downsampled(raw, points: query.points)
             } else {

@@ -22,6 +22,12 @@ struct UICompareBench: ParsableCommand {
                        "weight_norm", "update_ratio", "dead_relu", "margin"]
 
     func run() throws {
+        // A store made by an older build lacks what newer ones record (the fine tiles of
+        // migration 6): measuring it would measure the old fallback, so it is made again.
+        if FileManager.default.fileExists(atPath: path), try Store(path: path, readOnly: true).schemaVersion() < Store.supportedSchemaVersion {
+            print("\(path) was made by an older build: making it again")
+            for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+        }
         if !FileManager.default.fileExists(atPath: path) { try UICompareBench.generate(at: path) }
         if generateOnly { print(path); return }
         let ids = try Store(path: path, readOnly: true).runs(experiment: "ui-compare-bench").map(\.id)

@@ -8,7 +8,7 @@ import Foundation
 /// - `metrics.wall_time`, `events.created_at`, `checkpoints.created_at`, the run's
 ///   start/end/heartbeat times, pid and host: when and where it ran;
 /// - the timing metrics `samples_per_s` and `epoch_seconds` (in `metrics`, `latest_metrics`
-///   and `metric_tiles`): they measure the machine, not the training;
+///   and both levels of tiles): they measure the machine, not the training;
 /// - lifecycle events `resume`, `crashed`, `interrupted`: they record that the run was
 ///   stopped and resumed, which is the point of the comparison.
 /// Everything else is compared, values by their bit patterns (blobs byte for byte).
@@ -41,8 +41,10 @@ enum RunTables {
             timingKeys.contains(name(r.int(0))) ? nil
                 : "\(name(r.int(0))) \(r.int(1)) \(int(r, 2)) \(real(r, 3)) \(real(r, 4)) \(int(r, 5)) \(real(r, 6)) \(int(r, 7)) \(r.int(8)) \(r.int(9))"
         }
-        out["metric_tiles"] = try rows("SELECT key_id, tile, count, min_step, min_value, max_step, max_value FROM metric_tiles WHERE run_seq = ?") { r in
-            timingKeys.contains(name(r.int(0))) ? nil : "\(name(r.int(0))) \(r.int(1)) \(r.int(2)) \(int(r, 3)) \(real(r, 4)) \(int(r, 5)) \(real(r, 6))"
+        for table in ["metric_tiles", "metric_fine_tiles"] {
+            out[table] = try rows("SELECT key_id, tile, count, min_step, min_value, max_step, max_value FROM \(table) WHERE run_seq = ?") { r in
+                timingKeys.contains(name(r.int(0))) ? nil : "\(name(r.int(0))) \(r.int(1)) \(r.int(2)) \(int(r, 3)) \(real(r, 4)) \(int(r, 5)) \(real(r, 6))"
+            }
         }
         out["grad_stats"] = try rows("SELECT tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio FROM grad_stats WHERE run_seq = ?") { r in
             "\(name(r.int(0))) \(r.int(1)) \(int(r, 2)) " + (3...8).map { real(r, Int32($0)) }.joined(separator: " ")

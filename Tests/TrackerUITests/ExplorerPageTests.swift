@@ -66,4 +66,40 @@ struct ExplorerPageTests {
         let one = try await HTTP.get(f.port, "/?where=" + filter).text
         #expect(!one.contains("sweep-view"), "one run is no sweep")
     }
+
+    @Test("the compare page offers the params that vary to colour by, with each run's value; ?colour= picks one if it is one of them")
+    func colourParams() async throws {
+        let f = try await UIFixture.shared.get()
+        let runs = "run=\(f.batchNormRun)&run=\(f.hostileRun)"
+        let spec = try Self.spec(try await HTTP.get(f.port, "/compare?\(runs)&colour=model.activation").text)
+        let params = try #require(spec["colourParams"] as? [String])
+        let comparison = try Store(path: f.dbPath, readOnly: true).compare(runs: [f.batchNormRun, f.hostileRun])
+        #expect(params == comparison.paramKeys.sorted() && params.contains("model.activation"))
+        #expect(spec["colourBy"] as? String == "model.activation")
+        let values = (spec["runs"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", ($0["params"] as? [String: Any])?["model.activation"] as? String) }
+        #expect(values.first { $0.0 == f.batchNormRun }?.1 == "relu" && values.first { $0.0 == f.hostileRun }?.1 == "tanh")
+        for run in spec["runs"] as? [[String: Any]] ?? [] {
+            #expect(Set(((run["params"] as? [String: Any]) ?? [:]).keys).isSubset(of: Set(params)), "only the params that vary")
+        }
+        for bad in ["nope", "", "%3Cscript%3E"] {
+            let other = try Self.spec(try await HTTP.get(f.port, "/compare?\(runs)&colour=\(bad)").text)
+            #expect(other["colourBy"] is NSNull, "colour=\(bad) is not a varying param: one colour per run")
+        }
+        let single = try Self.spec(try await HTTP.get(f.port, "/runs/\(f.batchNormRun)").text)
+        #expect((single["colourParams"] as? [String])?.isEmpty == true, "one run: nothing varies")
+        let list = try await HTTP.get(f.port, "/?experiment=ui-test").text
+        #expect(list.contains("<select name=\"colour\" id=\"colour-pick\">") && list.contains("<option value=\"model.activation\">"),
+                "the runs list hands its choice to the compare page")
+    }
+
+    @Test("the run page draws the per-layer gradient lines beside the heat map, wired to the statistics API")
+    func layerLines() async throws {
+        let f = try await UIFixture.shared.get()
+        let html = try await HTTP.get(f.port, "/runs/\(f.batchNormRun)").text
+        #expect(html.contains("<div class=\"layer-lines\" id=\"layer-lines\" data-url=\"/api/runs/\(f.batchNormRun)/grads/\">"))
+        let start = try #require(html.range(of: "<div class=\"static-layer-lines\">")).upperBound
+        let tensors = try Store(path: f.dbPath, readOnly: true).gradientReport(run: f.batchNormRun).tensors
+        #expect(tensors.count >= 2)
+        for t in tensors { #expect(html[start...].contains(HTML.escape(t)), "a line labelled \(t)") }
+    }
 }

@@ -5,9 +5,11 @@ Trains a small sweep with `tracker train`, serves it with `tracker ui` on a free
 clicks through the pages as a user would: hovers a panel and checks the tooltip's values
 against the stored points, zooms (axis range, more points fetched), smoothing (TensorBoard's
 debiased EMA, recomputed here), log y, hiding a run in the legend, the epoch axis, the
-train-vs-validation view, brushing a parallel-coordinates axis, the gradient heat map
-hover, an alert placed on its curve, and a running run gaining points without a reload. Any JavaScript console error
-fails. Screenshots go to out/browser/.
+train-vs-validation view, colouring the lines by a numeric and a categorical param (the
+legend, and the lines' pixels in the param's colours), brushing a parallel-coordinates axis,
+the gradient heat map hover, the per-layer gradient lines (hover values against the stored
+statistics), an alert placed on its curve, and a running run gaining points without a
+reload. Any JavaScript console error fails. Screenshots go to out/browser/.
 
     TRACKER_BIN=.build/debug/tracker python3 tests/browser/test_ui.py
 """
@@ -373,6 +375,136 @@ class Suite:
         self.shot("live")
         self.console()
 
+    def colours_drawn(self, key):
+        """Per run of a panel: the colour its line claims, and at how many of its points the
+        base canvas has pixels of that colour when it is drawn alone (so the line really is
+        drawn in it, whatever the other lines cover)."""
+        return self.js("""
+            var ex = T.explorer, p = ex.panels.find(function (p) { return p.spec.id === arguments[0]; });
+            var probe = document.createElement('i'); document.body.appendChild(probe);
+            function rgb(c) { probe.style.color = ''; probe.style.color = c; return getComputedStyle(probe).color.match(/\\d+/g).map(Number); }
+            var saved = Object.assign({}, ex.hidden), out = [];
+            ex.runs.forEach(function (r) {
+              if (saved[r.id]) return;
+              ex.runs.forEach(function (o) { ex.hidden[o.id] = o.id !== r.id; });
+              ex.draw();
+              var l = p.lines[0], c = p.base.getContext('2d'), dpr = p.dpr, want = rgb(l.colour), hits = 0, tried = 0;
+              for (var k = 1; k <= 9; k++) {
+                var i = Math.floor(k * (l.xs.length - 1) / 10), y = p.sy(l.ys[i]);
+                if (!isFinite(y)) continue;
+                tried++;
+                var x = p.sx(l.xs[i]), d = c.getImageData(Math.round(x * dpr) - 3, Math.round(y * dpr) - 3, 7, 7).data;
+                for (var j = 0; j < d.length; j += 4) {
+                  if (Math.abs(d[j] - want[0]) + Math.abs(d[j + 1] - want[1]) + Math.abs(d[j + 2] - want[2]) <= 40 && d[j + 3] > 200) { hits++; break; }
+                }
+              }
+              out.push({ run: l.run, colour: l.colour, rgb: want, hits: hits, tried: tried });
+            });
+            ex.hidden = saved; ex.draw();
+            probe.remove();
+            return out;""".replace("arguments[0]", json.dumps(key)))
+
+    def legend_colours(self):
+        return self.js("var o={};document.querySelectorAll('#legend .legend-item').forEach(function(i){o[i.dataset.run]=i.dataset.colour;});return o;")
+
+    def test_colour_by_param(self):
+        self.open(self.compare_path())
+        self.wait_explorer()
+        Select(self.driver.find_element(By.ID, "colour-by")).select_by_value("optimizer.lr.value")
+        self.wait(lambda: self.js("return document.getElementById('explorer').dataset.colourBy") == "optimizer.lr.value", "the colouring")
+        box = self.driver.find_element(By.ID, "colour-legend")
+        check(box.is_displayed() and box.get_attribute("data-kind") == "numeric", "a numeric param gets the sequential scale's legend")
+        lrs = {r["id"]: float(r["params"]["optimizer.lr.value"]) for r in self.runs}
+        lo, hi = float(box.get_attribute("data-lo")), float(box.get_attribute("data-hi"))
+        check(lo == min(lrs.values()) and hi == max(lrs.values()), f"the legend's range {lo}–{hi}, the runs' lr {sorted(set(lrs.values()))}")
+        check("0.003" in box.text and "0.01" in box.text, f"the legend shows the range: {box.text}")
+        ends = {lo: box.find_element(By.CLASS_NAME, "scale-lo").get_attribute("data-colour"), hi: box.find_element(By.CLASS_NAME, "scale-hi").get_attribute("data-colour")}
+        legend = self.legend_colours()
+        for run, lr in lrs.items():
+            check(legend[run] == ends[lr], f"run {run} (lr {lr}) is {legend[run]}, the scale's end is {ends[lr]}")
+        check(ends[lo] != ends[hi], "the two ends of the scale differ")
+        check("colour=optimizer.lr.value" in self.driver.current_url, f"the choice is kept in the address: {self.driver.current_url}")
+        for key in ["loss", "val_loss"]:
+            drawn = self.colours_drawn(key)
+            check(len(drawn) == 4, f"{key}: {len(drawn)} lines")
+            for d in drawn:
+                check(d["colour"] == legend[d["run"]], f"{key}: line of {d['run']} is {d['colour']}, its legend entry {legend[d['run']]}")
+                check(d["tried"] > 0 and d["hits"] >= d["tried"] - 1, f"{key}: the canvas shows {d['run']}'s colour {d['rgb']} at {d['hits']} of {d['tried']} points")
+        self.shot("colour-numeric")
+        # The run legend still hides and shows runs.
+        hidden = self.runs[2]["id"]
+        self.driver.find_element(By.CSS_SELECTOR, f'#legend .legend-item[data-run="{hidden}"]').click()
+        rows = self.hover("loss", 0.5)
+        check(len(rows) == 3 and hidden not in [r["run"] for r in rows], f"hidden run {hidden} still in the tooltip: {rows}")
+        self.driver.find_element(By.CSS_SELECTOR, f'#legend .legend-item[data-run="{hidden}"]').click()
+        check(len(self.hover("loss", 0.5)) == 4, "showing the run again")
+
+        # A categorical param, chosen in the address: the sweep's relu runs and the deep sigmoid run.
+        alerts = self.api("/api/runs?experiment=browser-alerts")[0]["id"]
+        self.open(self.compare_path() + "&run=" + alerts + "&colour=model.activation")
+        self.wait_explorer()
+        check(Select(self.driver.find_element(By.ID, "colour-by")).first_selected_option.get_attribute("value") == "model.activation", "picked from the address")
+        box = self.driver.find_element(By.ID, "colour-legend")
+        check(box.get_attribute("data-kind") == "categorical", "text params are categories")
+        cats = {i.get_attribute("data-value"): i for i in box.find_elements(By.CSS_SELECTOR, ".legend-item")}
+        check(set(cats) == {"relu", "sigmoid"}, f"categories {sorted(cats)}")
+        check("(4)" in cats["relu"].text and "(1)" in cats["sigmoid"].text, f"counts: {cats['relu'].text}, {cats['sigmoid'].text}")
+        colour = {v: i.get_attribute("data-colour") for v, i in cats.items()}
+        check(colour["relu"] != colour["sigmoid"], "distinct colours per category")
+        legend = self.legend_colours()
+        check(all(legend[r["id"]] == colour["relu"] for r in self.runs) and legend[alerts] == colour["sigmoid"], f"runs coloured by category: {legend}")
+        for d in self.colours_drawn("loss"):
+            check(d["colour"] == legend[d["run"]] and d["tried"] > 0 and d["hits"] >= d["tried"] - 1, f"loss line of {d['run']}: {d}")
+        self.shot("colour-categorical")
+        cats["relu"].click()
+        rows = self.hover("loss", 0.5)
+        check([r["run"] for r in rows] == [alerts], f"hiding the relu category leaves the sigmoid run: {rows}")
+        check(all("off" in self.driver.find_element(By.CSS_SELECTOR, f'#legend .legend-item[data-run="{r["id"]}"]').get_attribute("class") for r in self.runs),
+              "the category's runs are marked hidden in the run legend")
+        self.driver.find_element(By.CSS_SELECTOR, '#colour-legend .legend-item[data-value="relu"]').click()
+        check(len(self.hover("loss", 0.5)) == 5, "showing the category again")
+        Select(self.driver.find_element(By.ID, "colour-by")).select_by_value("")
+        check(len(set(self.legend_colours().values())) == 5 and not self.driver.find_element(By.ID, "colour-legend").is_displayed(),
+              "back to one colour per run")
+        self.console()
+
+    def test_layer_lines(self):
+        run = self.runs[0]["id"]
+        self.open(f"/runs/{run}")
+        self.wait_explorer()
+        self.wait(lambda: self.js("var e=document.getElementById('layer-lines');return e.dataset.pending==='0'&&"
+                                  "Number((e.querySelector('.panel')||{dataset:{}}).dataset.points||0)>0"), "the per-layer lines")
+        check(self.js("return Array.from(document.querySelectorAll('.static-layer-lines')).every(function(e){return e.hidden})"),
+              "the server-drawn per-layer chart is replaced")
+        stats = [o.get_attribute("value") for o in self.driver.find_elements(By.CSS_SELECTOR, "#layer-stat option")]
+        check("l2" in stats and "update_ratio" in stats and "zero_frac" in stats, f"statistics offered: {stats}")
+        for stat in ["l2", "update_ratio"]:
+            if stat != "l2":
+                Select(self.driver.find_element(By.ID, "layer-stat")).select_by_value(stat)
+                self.wait(lambda: self.js("var e=document.getElementById('layer-lines');return e.dataset.stat===arguments[0]&&e.dataset.pending==='0'", stat),
+                          f"the {stat} lines")
+            stored = {t["name"]: {int(s): float(v) for s, v in t["points"]} for t in self.api(f"/api/runs/{run}/grads/{stat}?points=0")["tensors"]}
+            legend = [i.get_attribute("data-tensor") for i in self.driver.find_elements(By.CSS_SELECTOR, "#layer-legend .legend-item")]
+            check(legend == list(stored), f"one legend entry per tensor, in depth order: {legend} vs {list(stored)}")
+            over = self.driver.find_element(By.CSS_SELECTOR, "#layer-lines .panel canvas.over")
+            self.driver.execute_script("arguments[0].scrollIntoView({block:'center'})", over)
+            time.sleep(0.2)
+            w = over.size["width"]
+            ActionChains(self.driver).move_to_element_with_offset(over, int(58 + 0.45 * (w - 70) - w / 2), 0).perform()
+            self.wait(lambda: self.js("var t=document.querySelector('#layer-lines .tip');return t&&!t.hidden"), "the per-layer tooltip")
+            rows = self.js("""return Array.from(document.querySelectorAll('#layer-lines .tip-row')).map(function(r){
+                return {tensor:r.dataset.run,step:Number(r.dataset.step),value:Number(r.dataset.value)};})""")
+            check(len(rows) == len(stored), f"{stat}: the tooltip lists {len(rows)} tensors, not {len(stored)}")
+            for r in rows:
+                want = stored[r["tensor"]].get(r["step"])
+                check(want is not None and want == r["value"], f"{stat} tooltip {r} ≠ stored {want}")
+            self.shot("layer-lines-" + stat)
+        hidden = legend[0]
+        self.driver.find_element(By.CSS_SELECTOR, f'#layer-legend .legend-item[data-tensor="{hidden}"]').click()
+        ActionChains(self.driver).move_to_element_with_offset(over, int(58 + 0.55 * (w - 70) - w / 2), 0).perform()
+        self.wait(lambda: self.js("return document.querySelectorAll('#layer-lines .tip-row').length") == len(stored) - 1, "the hidden tensor to leave the tooltip")
+        self.console()
+
     def experiment_exists(self, name):
         return any(x.get("name") == name for x in self.api("/api/experiments"))
 
@@ -390,7 +522,7 @@ def main():
     suite = Suite()
     tests = [t for t in dir(Suite) if t.startswith("test_")]
     order = ["test_panels_and_hover", "test_zoom", "test_smoothing_and_log", "test_legend_hides", "test_axes_and_pairs",
-             "test_sweep_brush", "test_heatmap_hover", "test_alerts_on_curves", "test_live_run"]
+             "test_colour_by_param", "test_sweep_brush", "test_heatmap_hover", "test_layer_lines", "test_alerts_on_curves", "test_live_run"]
     assert sorted(order) == sorted(tests)
     failed = 0
     start = time.time()

@@ -69,8 +69,9 @@ enum Migrator {
     /// charts fall back from; version 3: what MLflow clients log, read only by `tracker
     /// server`, which migrates; version 4: the queue of `tracker sweep submit`, which an
     /// older store holds none of; version 5: landscapes, which reads of a file without them
-    /// show as none): a read-only viewer accepts a file that lacks them.
-    static let optionalForReaders: Set<Int> = [2, 3, 4, 5]
+    /// show as none; version 6: the fine metric tiles, which charts fall back from like the
+    /// coarse ones): a read-only viewer accepts a file that lacks them.
+    static let optionalForReaders: Set<Int> = [2, 3, 4, 5, 6]
 
     /// Checks a database opened read-only: it must be migrated by a binary that knows its
     /// schema, up to the migrations readers can do without.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Metric points: one pass inserts them and gathers, per key, the summary merged into
-/// `latest_metrics` and the min/max tiles merged into `metric_tiles` (the read side's
-/// fast paths), so neither needs another pass over the batch.
+/// `latest_metrics` and the min/max tiles of both levels merged into `metric_tiles` and
+/// `metric_fine_tiles` (the read side's fast paths), so neither needs another pass over the batch.
 extension RecordWriter {
     /// One key's summary of a batch, merged into `latest_metrics`.
     struct KeySummary {
@@ -19,7 +19,7 @@ extension RecordWriter {
         }
     }
 
-    /// Min/max of one key's points within one tile of `MetricTiles.size` steps.
+    /// Min/max of one key's points within one tile of a `MetricTiles.Level`.
     struct Tile {
         var keyID: Int64, tile: Int
         var count = 0, minStep: Int?, min = 0.0, maxStep: Int?, max = 0.0
@@ -33,17 +33,20 @@ extension RecordWriter {
     }
 
     /// What the insert pass gathered: per key (in first-seen order) its id and summary,
-    /// every tile touched, and the tiles where a point replaced an earlier one.
+    /// every tile touched (per level, in `MetricTiles.levels` order), and the steps where a
+    /// point replaced an earlier one.
     struct MetricTally {
-        var keyIDs: [Int64] = [], summaries: [KeySummary] = [], tiles: [Tile] = []
-        var rewritten: [(keyID: Int64, tile: Int)] = []
+        var keyIDs: [Int64] = [], summaries: [KeySummary] = []
+        /// [0]: coarse tiles, [1]: fine ones (`MetricTiles.levels` order).
+        var tiles: [[Tile]] = MetricTiles.levels.map { _ in [] }
+        var rewritten: [(keyID: Int64, step: Int)] = []
     }
 
     func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
         guard !points.isEmpty else { return }
         let tally = try insertPoints(points, runSeq: runSeq)
         try mergeSummaries(tally, runSeq: runSeq)
-        try mergeTiles(tally.tiles, runSeq: runSeq)
+        for (level, tiles) in zip(MetricTiles.levels, tally.tiles) { try mergeTiles(tiles, level: level, runSeq: runSeq) }
         try recomputeRewritten(tally.rewritten, runSeq: runSeq)
     }
 
@@ -53,22 +56,29 @@ extension RecordWriter {
         // logged twice at the same step replaces the first through the UPDATE below.
         let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
         // Few keys a batch: a linear scan over a small array beats hashing per point.
-        var names: [String] = [], tally = MetricTally(), open: [Tile] = []
+        let coarse = MetricTiles.coarse, fine = MetricTiles.fine
+        var names: [String] = [], tally = MetricTally(), open: [Tile] = [], openFine: [Tile] = []
         var lastKey: String?, lastID: Int64 = -1, slot = -1
         for p in points {
             if p.key != lastKey {
                 if let i = names.firstIndex(of: p.key) { slot = i } else {
                     names.append(p.key); tally.keyIDs.append(try keyID(p.key)); tally.summaries.append(KeySummary()); slot = names.count - 1
-                    open.append(Tile(keyID: tally.keyIDs[slot], tile: MetricTiles.tile(p.step)))
+                    open.append(Tile(keyID: tally.keyIDs[slot], tile: coarse.tile(p.step)))
+                    openFine.append(Tile(keyID: tally.keyIDs[slot], tile: fine.tile(p.step)))
                 }
                 lastID = tally.keyIDs[slot]; lastKey = p.key
             }
-            let tile = MetricTiles.tile(p.step)
+            let tile = coarse.tile(p.step), fineTile = fine.tile(p.step)
             if open[slot].tile != tile {
-                if open[slot].count > 0 { tally.tiles.append(open[slot]) }
+                if open[slot].count > 0 { tally.tiles[0].append(open[slot]) }
                 open[slot] = Tile(keyID: lastID, tile: tile)
             }
             open[slot].add(p)
+            if openFine[slot].tile != fineTile {
+                if openFine[slot].count > 0 { tally.tiles[1].append(openFine[slot]) }
+                openFine[slot] = Tile(keyID: lastID, tile: fineTile)
+            }
+            openFine[slot].add(p)
             insert.resetKeepingBindings()
             insert.bindInt(runSeq, at: 1)
             insert.bindInt(lastID, at: 2)
@@ -82,12 +92,13 @@ extension RecordWriter {
                 insert.resetKeepingBindings()
                 try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
                            [.optional(p.epoch), p.value.isNaN ? .null : .real(p.value), .real(p.wallTime), .integer(runSeq), .integer(lastID), .int(p.step)])
-                tally.rewritten.append((lastID, tile))
+                tally.rewritten.append((lastID, p.step))
             }
             tally.summaries[slot].add(p)
         }
         insert.reset()
-        tally.tiles += open.filter { $0.count > 0 }
+        tally.tiles[0] += open.filter { $0.count > 0 }
+        tally.tiles[1] += openFine.filter { $0.count > 0 }
         return tally
     }
 
@@ -116,10 +127,10 @@ extension RecordWriter {
         }
     }
 
-    /// Merges the touched tiles into `metric_tiles` (count and extremes per tile).
-    func mergeTiles(_ tiles: [Tile], runSeq: Int64) throws {
+    /// Merges the touched tiles of one level into its table (count and extremes per tile).
+    func mergeTiles(_ tiles: [Tile], level: MetricTiles.Level, runSeq: Int64) throws {
         let merge = try db.cached("""
-            INSERT INTO metric_tiles (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
+            INSERT INTO \(level.table) (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
                 count     = count + excluded.count,
@@ -136,12 +147,12 @@ extension RecordWriter {
         }
     }
 
-    /// A point logged again replaced an old value (rare): its tile and its key's summary
-    /// (count, extremes) are recomputed from the stored series.
-    func recomputeRewritten(_ rewritten: [(keyID: Int64, tile: Int)], runSeq: Int64) throws {
+    /// A point logged again replaced an old value (rare): its tiles (every level) and its
+    /// key's summary (count, extremes) are recomputed from the stored series.
+    func recomputeRewritten(_ rewritten: [(keyID: Int64, step: Int)], runSeq: Int64) throws {
         var done = Set<String>(), keys = Set<Int64>()
-        for r in rewritten where done.insert("\(r.keyID)/\(r.tile)").inserted {
-            try MetricTiles.recompute(db: db, runSeq: runSeq, keyID: r.keyID, tile: r.tile)
+        for r in rewritten where done.insert("\(r.keyID)/\(MetricTiles.fine.tile(r.step))").inserted {
+            try MetricTiles.recompute(db: db, runSeq: runSeq, keyID: r.keyID, step: r.step)
             if keys.insert(r.keyID).inserted { try Store.recomputeSummaries(db: db, runSeq: runSeq, keyID: r.keyID) }
         }
     }

@@ -43,6 +43,7 @@ extension RunTable {
         RunTable("latest_metrics", ["key_id", "last_step", "last_epoch", "last_value", "min_value", "min_step", "max_value", "max_step", "count", "nan_count"],
                  keys: ["key_id"], order: ["key_id"]),
         RunTable("metric_tiles", ["key_id", "tile", "count", "min_step", "min_value", "max_step", "max_value"], keys: ["key_id"], order: ["key_id", "tile"]),
+        RunTable("metric_fine_tiles", ["key_id", "tile", "count", "min_step", "min_value", "max_step", "max_value"], keys: ["key_id"], order: ["key_id", "tile"]),
         RunTable("grad_stats", ["tensor_id", "step", "epoch", "l2", "mean", "std", "max_abs", "zero_frac", "update_ratio"],
                  keys: ["tensor_id"], order: ["tensor_id", "step"]),
         RunTable("layer_stats", ["layer_id", "stat_id", "step", "epoch", "value"], keys: ["layer_id", "stat_id"], order: ["layer_id", "stat_id", "step"]),

@@ -110,6 +110,39 @@ extension StaticAsset {
     return out;
   };
 
+  // A sequential colour for t in [0, 1]: the heat map's ramp without its palest end, so
+  // every value stays visible on white. NaN gets grey.
+  T.seq = function (t) { return isFinite(t) ? T.ramp(Math.max(0, Math.min(1, t)) * 0.86) : '#9e9e9e'; };
+
+  // The colour scale of one param over the runs' values (null: the run lacks it):
+  // {numeric, lo, hi, log, colour(v), cats}. Numbers (all finite) get the sequential scale,
+  // logarithmic when positive and spanning 100×; anything else (text, booleans, mixed) is
+  // categorical, one distinct colour per value in sorted order. Missing values are grey.
+  T.paramScale = function (values) {
+    var present = values.filter(function (v) { return v !== null && v !== undefined; });
+    var numeric = present.length > 0 && present.every(function (v) { return typeof v === 'number' && isFinite(v); });
+    var s = { numeric: numeric };
+    if (numeric) {
+      s.lo = Math.min.apply(null, present); s.hi = Math.max.apply(null, present);
+      s.log = s.lo > 0 && s.hi / s.lo >= 100;
+      s.t = function (v) {
+        if (typeof v !== 'number' || !isFinite(v)) return NaN;
+        if (s.hi === s.lo) return 0.5;
+        return s.log ? (Math.log(v) - Math.log(s.lo)) / (Math.log(s.hi) - Math.log(s.lo)) : (v - s.lo) / (s.hi - s.lo);
+      };
+      s.colour = function (v) { return T.seq(s.t(v)); };
+    } else {
+      var seen = {};
+      s.cats = present.map(String).filter(function (v) { if (seen[v]) return false; seen[v] = true; return true; })
+        .sort(function (a, b) { return a.localeCompare(b, undefined, { numeric: true }); });
+      s.colour = function (v) {
+        var i = v === null || v === undefined ? -1 : s.cats.indexOf(String(v));
+        return i < 0 ? '#9e9e9e' : T.colour(i);
+      };
+    }
+    return s;
+  };
+
   // Makes an element: T.el('div', {class: 'x'}, [children or text]).
   T.el = function (tag, attrs, kids) {
     var e = document.createElement(tag);
@@ -169,8 +202,10 @@ extension StaticAsset {
 """#,
         "explorer.js": #"""
 // tracker UI — the charts view of the run and compare pages: one panel per metric with every
-// selected run, a legend that hides runs, a panel picker, train-vs-validation pairs, smoothing,
-// log y, step/epoch/wall-time x axes, zoom that re-fetches detail, and live updates.
+// selected run, a legend that hides runs, colour by a chosen param (distinct colours for
+// categories, a sequential scale with its range for numbers, with a legend), a panel picker,
+// train-vs-validation pairs, smoothing, log y, step/epoch/wall-time x axes, zoom that
+// re-fetches detail, and live updates.
 // Reads its runs and keys from #explorer[data-spec]; the server-drawn SVG charts stay for
 // readers without JavaScript and are hidden once this view has drawn.
 'use strict';
@@ -183,12 +218,13 @@ extension StaticAsset {
     this.spec = JSON.parse(root.dataset.spec);
     this.runs = this.spec.runs; this.keys = this.spec.keys;
     this.hidden = {}; this.shown = {}; this.data = {}; this.full = {}; this.clocks = {}; this.status = {};
+    this.colourBy = this.spec.colourBy || ''; this.scale = null;
     this.smooth = 0; this.logY = false; this.axis = 'step'; this.view = 'panels'; this.range = null; this.stepRange = null;
     this.fetched = 0; this.requests = 0; this.generation = 0; this.panels = [];
     var self = this;
     this.keys.forEach(function (k) { self.shown[k] = self.spec.hiddenKeys.indexOf(k) < 0; });
-    this.runs.forEach(function (r, i) { r.colour = T.colour(i); self.status[r.id] = r.status; });
-    this.toolbar(); this.legend();
+    this.runs.forEach(function (r) { r.params = r.params || {}; self.status[r.id] = r.status; });
+    this.toolbar(); this.legend(); this.recolour();
     this.grid = T.el('div', { class: 'panels', id: 'panels' });
     root.appendChild(this.grid);
     window.addEventListener('resize', function () { self.draw(); });
@@ -242,24 +278,106 @@ extension StaticAsset {
       picker.appendChild(T.el('label', {}, [box, ' ' + k]));
     });
     this.info = T.el('span', { id: 'explorer-info', class: 'muted' });
-    this.root.appendChild(T.el('div', { class: 'toolbar' }, [
-      T.el('label', {}, ['x ', axis]), T.el('label', {}, ['smoothing ', smooth, ' ', smoothText]),
-      T.el('label', {}, [log, ' log y']), T.el('label', {}, ['view ', view]), reset, picker, this.info]));
+    var items = [T.el('label', {}, ['x ', axis]), T.el('label', {}, ['smoothing ', smooth, ' ', smoothText]),
+      T.el('label', {}, [log, ' log y']), T.el('label', {}, ['view ', view])];
+    var params = this.spec.colourParams || [];
+    if (params.length) {
+      var colour = T.el('select', { id: 'colour-by' }, [T.el('option', { value: '' }, ['run (one colour each)'])]
+        .concat(params.map(function (p) { return T.el('option', { value: p }, [p]); })));
+      colour.value = this.colourBy;
+      colour.addEventListener('change', function () { self.colourBy = colour.value; self.recolour(); self.remember(); self.draw(); });
+      items.push(T.el('label', {}, ['colour by ', colour]));
+    }
+    this.root.appendChild(T.el('div', { class: 'toolbar' }, items.concat([reset, picker, this.info])));
   };
 
+  // The run legend (click a run to hide or show it) and, below it, the colour legend of the
+  // chosen param (recolour() fills it).
   Explorer.prototype.legend = function () {
     var self = this, box = T.el('div', { id: 'legend', class: 'legend' });
+    this.legendItems = {};
     this.runs.forEach(function (r) {
-      var item = T.el('button', { type: 'button', class: 'legend-item', 'data-run': r.id, 'aria-pressed': 'true' },
-        [T.el('i', { style: 'background:' + r.colour }), r.name + ' (' + r.id + ')']);
-      item.addEventListener('click', function () {
-        self.hidden[r.id] = !self.hidden[r.id];
-        item.classList.toggle('off', !!self.hidden[r.id]); item.setAttribute('aria-pressed', self.hidden[r.id] ? 'false' : 'true');
-        self.draw();
-      });
+      var swatch = T.el('i', {}), text = T.el('span', {}, [r.name + ' (' + r.id + ')']);
+      var item = T.el('button', { type: 'button', class: 'legend-item', 'data-run': r.id, 'aria-pressed': 'true' }, [swatch, text]);
+      item.addEventListener('click', function () { self.toggle([r.id], !self.hidden[r.id]); });
+      self.legendItems[r.id] = { item: item, swatch: swatch, text: text };
       box.appendChild(item);
     });
+    this.scaleBox = T.el('div', { id: 'colour-legend', class: 'legend colour-legend', hidden: '' });
     this.root.appendChild(box);
+    this.root.appendChild(this.scaleBox);
+  };
+
+  // Hides (or shows) runs, marking their legend entries and the categories left empty.
+  Explorer.prototype.toggle = function (ids, hide) {
+    var self = this;
+    ids.forEach(function (id) {
+      self.hidden[id] = hide;
+      var l = self.legendItems[id];
+      l.item.classList.toggle('off', hide); l.item.setAttribute('aria-pressed', hide ? 'false' : 'true');
+    });
+    this.markCategories();
+    this.draw();
+  };
+
+  Explorer.prototype.paramOf = function (r) { var v = r.params[this.colourBy]; return v === undefined ? null : v; };
+  Explorer.prototype.paramText = function (v) { return v === null ? '–' : typeof v === 'number' ? T.fmt(v) : String(v); };
+
+  // Colours every run: one distinct colour each, or by the chosen param's scale; redraws the
+  // legends (the caller redraws the panels).
+  Explorer.prototype.recolour = function () {
+    var self = this, p = this.colourBy, box = this.scaleBox;
+    this.scale = p ? T.paramScale(this.runs.map(function (r) { return self.paramOf(r); })) : null;
+    this.runs.forEach(function (r, i) {
+      r.colour = self.scale ? self.scale.colour(self.paramOf(r)) : T.colour(i);
+      var l = self.legendItems[r.id];
+      l.swatch.style.background = r.colour; l.item.dataset.colour = r.colour;
+      l.text.textContent = r.name + ' (' + r.id + ')' + (p ? ' · ' + self.paramText(self.paramOf(r)) : '');
+    });
+    this.root.dataset.colourBy = p;
+    box.textContent = '';
+    box.hidden = !this.scale;
+    if (!this.scale) return;
+    var s = this.scale;
+    box.dataset.param = p; box.dataset.kind = s.numeric ? 'numeric' : 'categorical';
+    box.appendChild(T.el('span', { class: 'colour-title' }, [p + ':']));
+    if (s.numeric) {
+      var stops = [];
+      for (var k = 0; k <= 10; k++) stops.push(T.seq(k / 10) + ' ' + k * 10 + '%');
+      box.dataset.lo = s.lo; box.dataset.hi = s.hi; box.dataset.log = s.log;
+      box.appendChild(T.el('span', { class: 'scale-lo', 'data-colour': s.colour(s.lo) }, [T.fmt(s.lo)]));
+      box.appendChild(T.el('span', { class: 'scale-bar', style: 'background:linear-gradient(to right,' + stops.join(',') + ')' }));
+      box.appendChild(T.el('span', { class: 'scale-hi', 'data-colour': s.colour(s.hi) }, [T.fmt(s.hi)]));
+      if (s.hi > s.lo) box.appendChild(T.el('span', { class: 'muted' }, [(s.log ? 'log scale, ' : '') + 'middle ' + T.fmt(s.log ? Math.sqrt(s.lo * s.hi) : (s.lo + s.hi) / 2)]));
+    } else {
+      // One entry per value; clicking it hides or shows every run with that value.
+      var groups = s.cats.map(function (c) { return { value: c, colour: s.colour(c) }; });
+      if (this.runs.some(function (r) { return self.paramOf(r) === null; })) groups.push({ value: null, colour: s.colour(null) });
+      groups.forEach(function (g) {
+        var ids = self.runs.filter(function (r) { var v = self.paramOf(r); return g.value === null ? v === null : v !== null && String(v) === g.value; })
+          .map(function (r) { return r.id; });
+        var item = T.el('button', { type: 'button', class: 'legend-item', 'data-value': g.value === null ? '' : g.value, 'data-colour': g.colour },
+          [T.el('i', { style: 'background:' + g.colour }), (g.value === null ? 'not set' : g.value) + ' (' + ids.length + ')']);
+        item.addEventListener('click', function () { self.toggle(ids, !ids.every(function (id) { return self.hidden[id]; })); });
+        item.runIDs = ids;
+        box.appendChild(item);
+      });
+    }
+    this.markCategories();
+  };
+
+  Explorer.prototype.markCategories = function () {
+    var self = this;
+    (this.scaleBox ? this.scaleBox.querySelectorAll('.legend-item') : []).forEach(function (item) {
+      item.classList.toggle('off', item.runIDs.length > 0 && item.runIDs.every(function (id) { return self.hidden[id]; }));
+    });
+  };
+
+  // Keeps the chosen colouring in the address (?colour=PARAM), so a reload or a shared link keeps it.
+  Explorer.prototype.remember = function () {
+    var u = new URL(window.location.href);
+    if (this.colourBy) u.searchParams.set('colour', this.colourBy); else u.searchParams.delete('colour');
+    window.history.replaceState(null, '', u.toString());
   };
 
   // Panels of the current view: one per shown metric, or one per run and train/val pair.
@@ -439,6 +557,109 @@ extension StaticAsset {
   document.addEventListener('DOMContentLoaded', function () {
     var root = document.getElementById('explorer');
     if (root) T.explorer = new Explorer(root);
+  });
+})();
+"""#,
+        "layers.js": #"""
+// tracker UI — the per-layer line view beside the run page's gradient heat map: one line per
+// tensor of a chosen statistic (l2, mean, std, max_abs, zero_frac, update_ratio) over steps,
+// coloured by depth (first layer dark, last light), with hover (tensor, step, value), drag to
+// zoom, double-click to reset, log y and a legend that hides tensors. It reads
+// /api/runs/ID/grads/STAT and replaces the server-drawn L2 chart (kept for readers without
+// JavaScript). The chart itself is a T.Panel; this object is the Panel's data source.
+'use strict';
+(function () {
+  var T = window.T, POINTS = 800;
+
+  function LayerLines(root) {
+    var self = this;
+    this.root = root; this.url = root.dataset.url;
+    this.hidden = {}; this.data = {}; this.colours = {}; this.tensors = [];
+    this.smooth = 0; this.logY = false; this.range = null; this.spec = { alerts: [] }; this.stat = null;
+    this.pick = T.el('select', { id: 'layer-stat' });
+    this.pick.addEventListener('change', function () { self.load(self.pick.value); });
+    this.log = T.el('input', { id: 'layer-log', type: 'checkbox' });
+    this.log.addEventListener('change', function () { self.logY = self.log.checked; self.draw(); });
+    this.info = T.el('span', { id: 'layer-info', class: 'muted' });
+    this.legendBox = T.el('div', { id: 'layer-legend', class: 'legend' });
+    this.panel = null;
+    window.addEventListener('resize', function () { self.draw(); });
+    this.load('l2');
+  }
+
+  // What a T.Panel asks of its owner: series by (run, key) — here (tensor, statistic) —,
+  // colours, labels, the x axis (steps), hidden lines, smoothing, log y, zoom.
+  LayerLines.prototype.series = function (tensor) { return this.data[tensor]; };
+  LayerLines.prototype.xOf = function (run, step) { return step; };
+  LayerLines.prototype.stepOf = function (run, x) { return x; };
+  LayerLines.prototype.colourOf = function (tensor) { return this.colours[tensor] || '#000'; };
+  LayerLines.prototype.label = function (tensor) { return tensor; };
+  LayerLines.prototype.axisLabel = function () { return 'step'; };
+  LayerLines.prototype.zoom = function (a, b) { this.range = [a, b]; this.draw(); return Promise.resolve(); };
+  LayerLines.prototype.resetZoom = function () { this.range = null; this.draw(); return Promise.resolve(); };
+
+  LayerLines.prototype.draw = function () {
+    if (!this.panel) return;
+    this.panel.draw();
+    this.root.dataset.range = this.range ? this.range.join(',') : '';
+  };
+
+  // Fetches one statistic's lines and draws them (the first answer also builds the view).
+  LayerLines.prototype.load = function (stat) {
+    var self = this;
+    this.root.dataset.pending = '1';
+    return T.get(this.url + encodeURIComponent(stat) + '?points=' + POINTS).then(function (a) {
+      self.stat = a.stat; self.data = {}; self.colours = {}; self.range = null;
+      self.tensors = a.tensors.map(function (t) { return t.name; });
+      var lo = Infinity, hi = -Infinity, positive = true;
+      a.tensors.forEach(function (t, i) {
+        var pts = t.points.map(function (p) { return [p[0], T.num(p[1])]; });
+        pts.forEach(function (p) { if (isFinite(p[1])) { if (p[1] <= 0) positive = false; lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); } });
+        self.data[t.name] = { pts: pts, total: t.total };
+        self.colours[t.name] = T.seq(a.tensors.length > 1 ? i / (a.tensors.length - 1) : 0);
+      });
+      // Log y where it can show something: positive values spanning two decades (norms, ratios).
+      self.logY = positive && isFinite(lo) && hi / lo >= 100;
+      self.log.checked = self.logY;
+      if (!self.panel) self.mount(a.stats);
+      self.pick.value = a.stat;
+      self.panel.spec = { id: 'layer-lines', title: a.title + ' per tensor', shade: false,
+        lines: self.tensors.map(function (t) { return { run: t, key: a.stat, dash: false }; }) };
+      self.panel.root.querySelector('.ptitle').textContent = a.title + ' per tensor';
+      self.legend();
+      self.draw();
+      self.info.textContent = a.tensors.length + ' tensors';
+      self.root.dataset.stat = a.stat;
+      self.root.dataset.pending = '0';
+    }).catch(function (e) { self.info.textContent = 'could not load the gradient statistics: ' + e.message; });
+  };
+
+  LayerLines.prototype.mount = function (stats) {
+    var self = this;
+    (stats.length ? stats : ['l2']).forEach(function (s) { self.pick.appendChild(T.el('option', { value: s }, [s])); });
+    this.panel = new T.Panel(this, { id: 'layer-lines', title: '', lines: [], shade: false });
+    this.root.querySelectorAll('.static-layer-lines').forEach(function (e) { e.hidden = true; });
+    this.root.appendChild(T.el('div', { class: 'toolbar' }, [T.el('label', {}, ['statistic ', this.pick]), T.el('label', {}, [this.log, ' log y']),
+      T.el('span', { class: 'muted' }, ['drag to zoom, double-click to reset']), this.info]));
+    this.root.appendChild(this.panel.root);
+    this.root.appendChild(this.legendBox);
+  };
+
+  LayerLines.prototype.legend = function () {
+    var self = this;
+    this.legendBox.textContent = '';
+    this.tensors.forEach(function (t) {
+      var item = T.el('button', { type: 'button', class: 'legend-item' + (self.hidden[t] ? ' off' : ''), 'data-tensor': t },
+        [T.el('i', { style: 'background:' + self.colours[t] }), t]);
+      item.addEventListener('click', function () { self.hidden[t] = !self.hidden[t]; item.classList.toggle('off', !!self.hidden[t]); self.draw(); });
+      self.legendBox.appendChild(item);
+    });
+  };
+
+  T.LayerLines = LayerLines;
+  document.addEventListener('DOMContentLoaded', function () {
+    var root = document.getElementById('layer-lines');
+    if (root) T.layerLines = new LayerLines(root);
   });
 })();
 """#,
@@ -664,7 +885,7 @@ extension StaticAsset {
 // tracker UI — the sweep view of the runs page: parallel coordinates (one axis per param that
 // varies, the chosen metric last, lines coloured by it; drag on an axis to brush, click an
 // axis to clear its brush) and a param-vs-metric scatter. The runs left by the brushes feed
-// the "compare selected" link.
+// the "compare selected" link (with the runs list's "colour lines by" choice).
 'use strict';
 (function () {
   var T = window.T, NS = 'http://www.w3.org/2000/svg';
@@ -745,6 +966,8 @@ extension StaticAsset {
     this.pc = svg('svg', { id: 'parallel', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H });
     this.sc = svg('svg', { id: 'scatter', viewBox: '0 0 440 300', width: 440, height: 300 });
     this.root.appendChild(T.el('div', { class: 'sweep' }, [this.pc, ' ', this.sc]));
+    var colour = document.getElementById('colour-pick');
+    if (colour) colour.addEventListener('change', function () { self.filter(); });
     this.draw();
   };
 
@@ -838,7 +1061,9 @@ extension StaticAsset {
     });
     this.root.dataset.selected = kept.join(',');
     this.count.textContent = kept.length + ' of ' + this.runs.length + ' runs selected';
-    this.link.href = '/compare?' + kept.map(function (id) { return 'run=' + encodeURIComponent(id); }).join('&');
+    var colour = document.getElementById('colour-pick');
+    this.link.href = '/compare?' + kept.map(function (id) { return 'run=' + encodeURIComponent(id); }).join('&')
+      + (colour && colour.value ? '&colour=' + encodeURIComponent(colour.value) : '');
   };
 
   T.Sweep = Sweep;
@@ -871,6 +1096,11 @@ extension StaticAsset {
 .pc-axis text{font-size:11px}.pc-brush{fill:rgba(33,150,243,.2);stroke:#1976d2}
 .sc-dot.dim{fill:#ccc!important;opacity:.4}
 .heat-tip{position:fixed;z-index:6;pointer-events:none;background:#fff;border:1px solid #bbb;padding:3px 6px;font-size:12px}
+.colour-legend{align-items:center;margin-top:-4px}.colour-legend[hidden]{display:none}.colour-title{font-weight:600}
+.scale-bar{display:inline-block;width:180px;height:12px;border:1px solid #ccc;border-radius:2px}
+.scale-lo,.scale-hi{font-variant-numeric:tabular-nums}
+.charts.grads{align-items:flex-start}.layer-lines{flex:1 1 520px;min-width:440px;max-width:900px}
+.layer-lines .panel{border:1px solid #e0e0e0}.layer-lines .legend{font-size:12px}
 """#,
     ]
 }

@@ -5,11 +5,12 @@ import Foundation
 /// loaded from the network, and the UI works offline.
 ///
 /// One module per view: `core.js` (helpers), `panel.js` (one chart), `explorer.js` (the
-/// charts of the run and compare pages), `sweep.js` (parallel coordinates and scatter of a
-/// sweep), `diagnostics.js` (gradient heat map hover), and `ui.css`.
+/// charts of the run and compare pages, colour by param), `sweep.js` (parallel coordinates
+/// and scatter of a sweep), `diagnostics.js` (gradient heat map hover), `layers.js` (the
+/// per-layer gradient lines of the run page), and `ui.css`.
 enum StaticAsset {
     /// The scripts every page with interactive views loads, in order.
-    static let scripts = ["core.js", "panel.js", "explorer.js", "sweep.js", "diagnostics.js"]
+    static let scripts = ["core.js", "panel.js", "explorer.js", "sweep.js", "diagnostics.js", "layers.js"]
 
     /// The asset answering `/static/NAME`, or a 404 naming what exists.
     static func response(_ name: String) -> UIResponse {
