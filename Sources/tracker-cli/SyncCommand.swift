@@ -27,7 +27,8 @@ struct SyncCommand: ParsableCommand {
         if try Self.sameFile(source, destination) { throw SyncError.sameStore(source) }
         let selection = SyncSelection(experiment: experiment, filter: filter)
         // A missing DST is created only once the plan holds (a bad filter leaves no file behind).
-        let existing = FileManager.default.fileExists(atPath: destination)
+        // A PostgreSQL destination is a database that exists (tracker never creates one).
+        let existing = StoreLocation.isPostgres(destination) || FileManager.default.fileExists(atPath: destination)
             ? try Store(path: destination, access: dryRun ? .read : .record) : nil
         let plan = try StoreSync.plan(from: src, to: existing, selection: selection)
         if dryRun { return report(plan, copied: nil) }
@@ -74,6 +75,7 @@ struct SyncCommand: ParsableCommand {
 
     /// Whether two paths name one file (by device and inode), so a store is never synced into itself.
     static func sameFile(_ a: String, _ b: String) throws -> Bool {
+        if StoreLocation.isPostgres(a) || StoreLocation.isPostgres(b) { return a == b }
         var sa = stat(), sb = stat()
         guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino

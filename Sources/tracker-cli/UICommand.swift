@@ -37,7 +37,7 @@ struct UICommand: ParsableCommand {
         _ = try Store(path: path, access: .read)  // fail now on a missing, foreign or too-new file, not on the first request
         let hosts = try HostPolicy(allowing: remoteNames)
         if !UIServer.isLoopback(host) {
-            Console.err("warning: serving \(path) on \(host), reachable from the network, without authentication")
+            Console.err("warning: serving \(StoreLocation.redacted(path)) on \(host), reachable from the network, without authentication")
         }
         let server = UIServer(app: UIApp(databasePath: path), host: host, port: port, hosts: hosts)
         let host = self.host

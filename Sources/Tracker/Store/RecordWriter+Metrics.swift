@@ -51,7 +51,12 @@ extension RecordWriter {
     func insertPoints(_ points: [MetricPoint], runSeq: Int64) throws -> MetricTally {
         // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
         // logged twice at the same step replaces the first through the UPDATE below.
-        let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
+        // On PostgreSQL a failed statement aborts the transaction, so a step logged again is
+        // found by the insert changing nothing instead of by its constraint error.
+        let postgres = db.isPostgres
+        let insert = try db.cached(postgres
+            ? "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, key_id, step) DO NOTHING"
+            : "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
         // Few keys a batch: a linear scan over a small array beats hashing per point.
         var names: [String] = [], tally = MetricTally(), open: [Tile] = []
         var lastKey: String?, lastID: Int64 = -1, slot = -1
@@ -76,9 +81,14 @@ extension RecordWriter {
             if let e = p.epoch { insert.bindInt(Int64(e), at: 4) } else { insert.bindNull(at: 4) }
             if p.value.isNaN { insert.bindNull(at: 5) } else { insert.bindDouble(p.value, at: 5) }
             insert.bindDouble(p.wallTime, at: 6)
+            var duplicate = false
             do {
                 try insert.step()
-            } catch let e as SQLiteError where e.isConstraint {
+                duplicate = postgres && db.changes == 0
+            } catch let e as SQLiteError where e.isConstraint && !postgres {
+                duplicate = true
+            }
+            if duplicate {
                 insert.resetKeepingBindings()
                 try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
                            [.optional(p.epoch), p.value.isNaN ? .null : .real(p.value), .real(p.wallTime), .integer(runSeq), .integer(lastID), .int(p.step)])
@@ -97,15 +107,15 @@ extension RecordWriter {
             INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_seq, key_id) DO UPDATE SET
-                last_value = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
-                last_epoch = CASE WHEN excluded.last_step >= last_step THEN excluded.last_epoch ELSE last_epoch END,
-                last_step  = max(last_step, excluded.last_step),
-                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
-                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
-                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
-                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END,
-                count      = count + excluded.count,
-                nan_count  = nan_count + excluded.nan_count
+                last_value = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_value ELSE latest_metrics.last_value END,
+                last_epoch = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_epoch ELSE latest_metrics.last_epoch END,
+                last_step  = CASE WHEN excluded.last_step > latest_metrics.last_step THEN excluded.last_step ELSE latest_metrics.last_step END,
+                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_step ELSE latest_metrics.min_step END,
+                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_value ELSE latest_metrics.min_value END,
+                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_step ELSE latest_metrics.max_step END,
+                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_value ELSE latest_metrics.max_value END,
+                count      = latest_metrics.count + excluded.count,
+                nan_count  = latest_metrics.nan_count + excluded.nan_count
             """)
         for (keyID, s) in zip(tally.keyIDs, tally.summaries) {
             try upsert.run([
@@ -122,11 +132,11 @@ extension RecordWriter {
             INSERT INTO metric_tiles (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
-                count     = count + excluded.count,
-                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
-                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
-                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
-                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END
+                count     = metric_tiles.count + excluded.count,
+                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (metric_tiles.min_value IS NULL OR excluded.min_value < metric_tiles.min_value) THEN excluded.min_step ELSE metric_tiles.min_step END,
+                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (metric_tiles.min_value IS NULL OR excluded.min_value < metric_tiles.min_value) THEN excluded.min_value ELSE metric_tiles.min_value END,
+                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (metric_tiles.max_value IS NULL OR excluded.max_value > metric_tiles.max_value) THEN excluded.max_step ELSE metric_tiles.max_step END,
+                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (metric_tiles.max_value IS NULL OR excluded.max_value > metric_tiles.max_value) THEN excluded.max_value ELSE metric_tiles.max_value END
             """)
         for t in tiles {
             try merge.run([
