@@ -4,6 +4,7 @@ import Foundation
 /// and PostgreSQL's, applied once when a statement is prepared on a PostgreSQL connection:
 ///
 /// - `?` placeholders become `$1…$n` (not inside quoted strings, quoted identifiers or comments);
+/// - `?NNN` becomes `$NNN`; a blob literal `x'0A'` becomes `'\x0A'::bytea`;
 /// - `INSERT OR IGNORE INTO …` becomes `INSERT INTO … ON CONFLICT DO NOTHING`;
 /// - `x IS ?` / `x IS NOT ?` (null-safe comparisons) become `IS [NOT] DISTINCT FROM`;
 /// - `LIKE x` without an `ESCAPE` gets `ESCAPE ''`: SQLite's LIKE has no escape character,
@@ -13,6 +14,15 @@ import Foundation
 /// = excluded.c`, `glob(pattern, text)`, CASE instead of two-argument `max`), or takes a
 /// backend-specific path there (schema inspection, integrity check, PRAGMAs).
 enum PGDialect {
+    /// Whether the character before the last one of `text` continues an identifier (so an
+    /// `x` there is part of a name, not a blob literal's prefix).
+    static func identifierCharacterBefore(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard scalars.count >= 2 else { return false }
+        let c = scalars[scalars.index(scalars.endIndex, offsetBy: -2)]
+        return c == "_" || CharacterSet.alphanumerics.contains(c)
+    }
+
     static func translate(_ sql: String) -> (sql: String, parameters: Int) {
         var text = sql
         var ignore = false
@@ -28,6 +38,14 @@ enum PGDialect {
         while i < chars.count {
             let c = chars[i]
             switch c {
+            case "'" where (out.hasSuffix("x") || out.hasSuffix("X")) && !PGDialect.identifierCharacterBefore(out):
+                // A blob literal x'0A0B' is bytea '\x0A0B'.
+                out.removeLast()
+                out += "'\\x"
+                i += 1
+                while i < chars.count && chars[i] != "'" { out.unicodeScalars.append(chars[i]); i += 1 }
+                out += "'::bytea"
+                i += 1
             case "'", "\"":
                 // A quoted string or identifier; a doubled quote is an escaped one.
                 out.unicodeScalars.append(c)
@@ -49,9 +67,19 @@ enum PGDialect {
                 while i < chars.count && !(chars[i] == "*" && i + 1 < chars.count && chars[i + 1] == "/") { out.unicodeScalars.append(chars[i]); i += 1 }
                 if i < chars.count { out += "*/"; i += 2 }
             case "?":
-                n += 1
-                out += "$\(n)"
-                i += 1
+                // `?` is the next parameter, `?NNN` the NNN-th (SQLite's numbered form).
+                var j = i + 1
+                var number = 0
+                while j < chars.count, let d = Int(String(chars[j])), chars[j].isASCII, number < 100_000 { number = number * 10 + d; j += 1 }
+                if j > i + 1 {
+                    out += "$\(number)"
+                    n = max(n, number)
+                    i = j
+                } else {
+                    n += 1
+                    out += "$\(n)"
+                    i += 1
+                }
             default:
                 out.unicodeScalars.append(c)
                 i += 1

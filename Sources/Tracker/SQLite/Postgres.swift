@@ -180,6 +180,9 @@ final class PGStatement {
     var rowCount: Int32 = 0
     var executed = false
 
+    /// The connection the statement was prepared on, to DEALLOCATE it when released.
+    private weak var owner: PGConnection?
+
     init(sql: String, cached: Bool) {
         let t = PGDialect.translate(sql)
         self.sql = t.sql
@@ -190,7 +193,14 @@ final class PGStatement {
         oids = Array(repeating: 0, count: t.parameters)
     }
 
-    deinit { PQclear(result) }
+    deinit {
+        PQclear(result)
+        // A statement prepared inside a transaction that later failed is gone or stays
+        // until the session ends; either way nothing is left to do.
+        if let name, let owner, !owner.inTransaction || PQtransactionStatus(owner.conn) == PQTRANS_INTRANS {
+            PQclear(PQexec(owner.conn, "DEALLOCATE \(name)"))
+        }
+    }
 
     func clearResult() {
         PQclear(result)
@@ -221,6 +231,8 @@ final class PGStatement {
         guard index >= 0 && index < parameterCount else { return }
         blobs[index] = nil
         if v.isNaN { texts[index] = nil; return }
+        // −0 is stored as 0, as SQLite stores it.
+        if v == 0 { texts[index] = "0"; oids[index] = 701; return }
         texts[index] = v.isInfinite ? (v < 0 ? "-Infinity" : "Infinity") : "\(v)"
         oids[index] = 701
     }
@@ -249,7 +261,7 @@ final class PGStatement {
                 pointers[i] = UnsafePointer(p)
             }
         }
-        if name == nil || !cachedStatement { try prepare(on: pg) }
+        if name == nil { try prepare(on: pg) }
         let res = PQexecPrepared(pg.conn, name ?? "", Int32(n), &pointers, &lengths, &formats, 0)
         do { try pg.check(res, sql: sql) } catch {
             PQclear(res)
@@ -260,13 +272,14 @@ final class PGStatement {
         executed = true
     }
 
-    /// Prepares the statement (named when cached, else the unnamed statement, replaced by
-    /// the next). Parameters are left to the server to type; SQL where it cannot
+    /// Prepares the statement once, under a name of its own (the unnamed statement would be
+    /// dropped by the next simple query, such as a savepoint's). Parameters are left to the server to type; SQL where it cannot
     /// (`? IS NULL`) is prepared again with the bound values' types, remembered per connection.
     /// A prepare of SQL not seen before, inside a transaction, runs in a savepoint, so the
     /// untyped attempt failing does not abort the transaction.
     private func prepare(on pg: PGConnection) throws {
-        let target = cachedStatement ? pg.makeName() : ""
+        let target = pg.makeName()
+        owner = pg
         if let typed = pg.needsTypes[sql] {
             try prepareOnce(pg, name: target, typed: typed)
         } else {
