@@ -24,7 +24,7 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         let src = try Store(path: source, access: .read)
-        if try Self.sameFile(source, destination) { throw SyncError.sameStore(source) }
+        if try Self.sameFile(source, destination) { throw SyncError.sameStore(StoreLocation.redacted(source)) }
         let selection = SyncSelection(experiment: experiment, filter: filter)
         // A missing DST is created only once the plan holds (a bad filter leaves no file behind).
         // A PostgreSQL destination is a database that exists (tracker never creates one).
@@ -48,7 +48,7 @@ struct SyncCommand: ParsableCommand {
         for (key, label) in [("there", "already in DST"), ("running", "still running, not copied"), ("waits", "waiting for a parent")] {
             if let n = counts[key] { parts.append("\(n) \(label)") }
         }
-        Console.out("sync \(source) → \(destination): " + parts.joined(separator: ", "))
+        Console.out("sync \(StoreLocation.redacted(source)) → \(StoreLocation.redacted(destination)): " + parts.joined(separator: ", "))
     }
 
     static func bucket(_ action: StoreSync.Action) -> String {

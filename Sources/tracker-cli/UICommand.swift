@@ -42,7 +42,7 @@ struct UICommand: ParsableCommand {
         let server = UIServer(app: UIApp(databasePath: path), host: host, port: port, hosts: hosts)
         let host = self.host
         let stopped = try UICommand.serveUntilSignal(server) { bound in
-            Console.err("tracker ui: serving \(path) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)")
+            Console.err("tracker ui: serving \(StoreLocation.redacted(path)) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)")
         }
         if let signal = stopped { throw ExitCode(128 + signal) }
     }
