@@ -49,6 +49,26 @@ struct SyncTests {
         #expect(da["runs"]?.count == runs.count, sourceLocation: sourceLocation)
     }
 
+    @Test("SQLite → PostgreSQL → SQLite (generated, seeded) is lossless table by table, and a second sync changes nothing",
+          .enabled(if: TestBackend.adminURL != nil, "needs TRACKER_TEST_PG"))
+    func acrossBackends() throws {
+        for seed: UInt64 in [4, 5] {
+            let files = TempDir(.sqlite), server = TempDir(.postgres)
+            let a = files.store("a.db"), b = server.store("b"), c = files.store("c.db")
+            let made = try SyncStoreGenerator.generate(at: a, seed: seed)
+            try sync(a, b)
+            try sync(b, c)
+            try expectSameRuns(a, b, runs: Set(made.finished))
+            try expectSameRuns(a, c, runs: Set(made.finished))
+            let before = try DataVersion(b).now, beforeC = try DataVersion(c).now
+            let again = try sync(a, b)
+            #expect(again.toCopy.isEmpty)
+            try sync(b, c)
+            #expect(try DataVersion(b).now == before, "the second sync changed the PostgreSQL store")
+            #expect(try DataVersion(c).now == beforeC, "the second sync changed the SQLite copy")
+        }
+    }
+
     @Test("generated stores (seeded) round-trip A → B → C: every table row by row, floats bit for bit, blobs, NaN and ±Inf", arguments: TestBackend.all)
     func roundTrip(backend: TestBackend) throws {
         for seed: UInt64 in [1, 2, 3] {

@@ -15,9 +15,9 @@ public enum StoreLocation {
     public static func redacted(_ path: String) -> String {
         guard isPostgres(path), let scheme = path.range(of: "://") else { return path }
         var rest = String(path[scheme.upperBound...])
-        // userinfo ends at the last '@' before the first '/' (a password may hold '@' escaped as %40 only, but be safe).
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+        // The user info ends at the last '@' (host names and databases hold none, while a
+        // sloppy password may hold '/', '?' or '@' unescaped): masking too much is harmless.
+        if let at = rest.lastIndex(of: "@") {
             let userinfo = rest[..<at]
             if let colon = userinfo.firstIndex(of: ":") {
                 rest = String(rest[..<colon]) + ":***" + String(rest[at...])
