@@ -44,11 +44,8 @@ struct MetricTilesTests {
         return out
     }
 
-    // SQLite only: 70,000 points one statement each take minutes over a loaded machine's
-    // loopback to PostgreSQL (its writes are not batched yet); the other tile tests run on both.
-    @Test("tiles equal the aggregate of the points, through duplicates, NaN, disorder and resume")
-    func matchesPoints() throws {
-        let backend = TestBackend.sqlite
+    @Test("tiles equal the aggregate of the points, through duplicates, NaN, disorder and resume", arguments: TestBackend.all)
+    func matchesPoints(backend: TestBackend) throws {
         let tmp = TempDir(backend)
         let store = try Store(path: tmp.store("tiles.db"))
         let rec = try store.startRun(sampleStart(), batchSize: 5_000)

@@ -51,12 +51,10 @@ extension RecordWriter {
     func insertPoints(_ points: [MetricPoint], runSeq: Int64) throws -> MetricTally {
         // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
         // logged twice at the same step replaces the first through the UPDATE below.
-        // On PostgreSQL a failed statement aborts the transaction, so a step logged again is
-        // found by the insert changing nothing instead of by its constraint error.
+        // PostgreSQL: multi-row INSERTs, one round trip per `PGMetricBatch.rows` points.
         let postgres = db.isPostgres
-        let insert = try db.cached(postgres
-            ? "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, key_id, step) DO NOTHING"
-            : "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
+        var pgBatch = PGMetricBatch()
+        let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
         // Few keys a batch: a linear scan over a small array beats hashing per point.
         var names: [String] = [], tally = MetricTally(), open: [Tile] = []
         var lastKey: String?, lastID: Int64 = -1, slot = -1
@@ -74,6 +72,12 @@ extension RecordWriter {
                 open[slot] = Tile(keyID: lastID, tile: tile)
             }
             open[slot].add(p)
+            if postgres {
+                pgBatch.pending.append((lastID, p, tile))
+                if pgBatch.pending.count == PGMetricBatch.rows { try pgBatch.flush(db, runSeq: runSeq, into: &tally) }
+                tally.summaries[slot].add(p)
+                continue
+            }
             insert.resetKeepingBindings()
             insert.bindInt(runSeq, at: 1)
             insert.bindInt(lastID, at: 2)
@@ -81,14 +85,9 @@ extension RecordWriter {
             if let e = p.epoch { insert.bindInt(Int64(e), at: 4) } else { insert.bindNull(at: 4) }
             if p.value.isNaN { insert.bindNull(at: 5) } else { insert.bindDouble(p.value, at: 5) }
             insert.bindDouble(p.wallTime, at: 6)
-            var duplicate = false
             do {
                 try insert.step()
-                duplicate = postgres && db.changes == 0
-            } catch let e as SQLiteError where e.isConstraint && !postgres {
-                duplicate = true
-            }
-            if duplicate {
+            } catch let e as SQLiteError where e.isConstraint {
                 insert.resetKeepingBindings()
                 try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
                            [.optional(p.epoch), p.value.isNaN ? .null : .real(p.value), .real(p.wallTime), .integer(runSeq), .integer(lastID), .int(p.step)])
@@ -97,6 +96,7 @@ extension RecordWriter {
             tally.summaries[slot].add(p)
         }
         insert.reset()
+        if postgres { try pgBatch.flush(db, runSeq: runSeq, into: &tally) }
         tally.tiles += open.filter { $0.count > 0 }
         return tally
     }
@@ -156,3 +156,50 @@ extension RecordWriter {
         }
     }
 }
+
+/// The PostgreSQL side of `insertPoints`: points gathered and written by multi-row INSERTs
+/// (`ON CONFLICT DO NOTHING RETURNING`). A point whose step is already stored, or repeated
+/// within the batch, is not returned: it replaces the stored value by an UPDATE, in order,
+/// as the one-row path of SQLite does (a failed statement would abort a PostgreSQL transaction).
+struct PGMetricBatch {
+    static let rows = 1_000
+    var pending: [(keyID: Int64, point: MetricPoint, tile: Int)] = []
+
+    mutating func flush(_ db: Connection, runSeq: Int64, into tally: inout RecordWriter.MetricTally) throws {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true) }
+        let row = "(?, ?, ?, ?, ?, ?)"
+        let sql = "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES "
+            + Array(repeating: row, count: pending.count).joined(separator: ", ")
+            + " ON CONFLICT (run_seq, key_id, step) DO NOTHING RETURNING key_id, step"
+        let stmt = try pending.count == PGMetricBatch.rows ? db.cached(sql) : db.prepare(sql)
+        stmt.reset()
+        for (i, r) in pending.enumerated() {
+            let base = Int32(i * 6)
+            stmt.bindInt(runSeq, at: base + 1)
+            stmt.bindInt(r.keyID, at: base + 2)
+            stmt.bindInt(Int64(r.point.step), at: base + 3)
+            if let e = r.point.epoch { stmt.bindInt(Int64(e), at: base + 4) } else { stmt.bindNull(at: base + 4) }
+            if r.point.value.isNaN { stmt.bindNull(at: base + 5) } else { stmt.bindDouble(r.point.value, at: base + 5) }
+            stmt.bindDouble(r.point.wallTime, at: base + 6)
+        }
+        var inserted = Set<PGMetricKey>()
+        while try stmt.step() {
+            let r = Row(statement: stmt)
+            inserted.insert(PGMetricKey(keyID: r.int(0), step: r.int(1)))
+        }
+        stmt.reset()
+        var seen = Set<PGMetricKey>()
+        for r in pending {
+            let key = PGMetricKey(keyID: r.keyID, step: Int64(r.point.step))
+            // The first occurrence of an inserted key is the inserted row; every other one replaces.
+            if seen.insert(key).inserted && inserted.contains(key) { continue }
+            try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
+                       [.optional(r.point.epoch), r.point.value.isNaN ? .null : .real(r.point.value), .real(r.point.wallTime),
+                        .integer(runSeq), .integer(r.keyID), .int(r.point.step)])
+            tally.rewritten.append((r.keyID, r.tile))
+        }
+    }
+}
+
+struct PGMetricKey: Hashable { let keyID: Int64; let step: Int64 }
