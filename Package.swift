@@ -22,13 +22,17 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // libpq, the PostgreSQL client library, for `--db postgresql://…` (Sources/Tracker/SQLite/Postgres).
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Tracker", dependencies: ["CSQLite"], swiftSettings: optimized),
+        .target(name: "Tracker", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: optimized),
         // The version and the git commit, embedded at build time (see Plugins/GitCommitPlugin).
         .target(name: "BuildInfo", plugins: ["GitCommitPlugin"]),
         .plugin(name: "GitCommitPlugin", capability: .buildTool()),

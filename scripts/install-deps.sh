@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tracker needs, only those missing. Safe to run again.
 set -euo pipefail
-packages=(pkg-config libsqlite3-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist)
+packages=(pkg-config libsqlite3-dev libpq-dev postgresql libopenblas-dev zlib1g-dev dataset-fashion-mnist)
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do

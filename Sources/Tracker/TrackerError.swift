@@ -26,21 +26,24 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
     public var errorDescription: String? {
         switch self {
         case .cannotOpen(let path, let reason):
-            return "cannot open the database '\(path)': \(reason). Check that the path exists and is writable, or pass another with --db."
+            if StoreLocation.isPostgres(path) {
+                return "cannot open the database '\(StoreLocation.redacted(path))': \(reason). Nothing was changed; pass another URL with --db."
+            }
+            return "cannot open the database '\(StoreLocation.redacted(path))': \(reason). Check that the path exists and is writable, or pass another with --db."
         case .databaseMissing(let path):
-            return "no tracker store at '\(path)'; `tracker train CONFIG` creates one (or pass another with --db PATH). Nothing was created."
+            return "no tracker store at '\(StoreLocation.redacted(path))'; `tracker train CONFIG` creates one (or pass another with --db PATH). Nothing was created."
         case .notADatabase(let path, let reason):
-            return "'\(path)' is not a usable tracker database (\(reason)). It was left untouched; pass another file with --db."
+            return "'\(StoreLocation.redacted(path))' is not a usable tracker database (\(reason)). It was left untouched; pass another file with --db."
         case .databaseTooNew(let path, let version, let supported):
-            return "the database '\(path)' has schema version \(version), but this tracker knows versions up to \(supported). Use a newer tracker binary; the file was left untouched."
+            return "the database '\(StoreLocation.redacted(path))' has schema version \(version), but this tracker knows versions up to \(supported). Use a newer tracker binary; the file was left untouched."
         case .migrationChanged(let path, let version, let name):
-            return "migration \(version) (\(name)) applied to '\(path)' differs from the one built into this tracker (checksum mismatch). The file was left untouched; use the tracker build that created it."
+            return "migration \(version) (\(name)) applied to '\(StoreLocation.redacted(path))' differs from the one built into this tracker (checksum mismatch). The file was left untouched; use the tracker build that created it."
         case .migrationFailed(let version, let name, _):
             return "migration \(version) (\(name)) failed and was rolled back; the database is as it was. Run again with --verbose for the SQLite detail."
         case .notATrackerStore(let path, let detail):
-            return "'\(path)' is a SQLite database of another application (\(detail)), not a tracker store. It was left untouched; pass a tracker store with --db."
+            return "'\(StoreLocation.redacted(path))' is a \(StoreLocation.isPostgres(path) ? "PostgreSQL" : "SQLite") database of another application (\(detail)), not a tracker store. It was left untouched; pass a tracker store with --db."
         case .needsMigration(let path, let version, let name):
-            return "the store '\(path)' has an older schema (it lacks migration \(version), \(name)); run `tracker migrate --db \(path)` to upgrade it. Nothing was changed."
+            return "the store '\(StoreLocation.redacted(path))' has an older schema (it lacks migration \(version), \(name)); run `tracker migrate --db \(StoreLocation.redacted(path))` to upgrade it. Nothing was changed."
         case .programmerError(let message):
             return "internal error (a bug in tracker, please report it): \(message)"
         case .runNotFound(let id, let suggestions):

@@ -18,10 +18,10 @@ struct MigrateCommand: ParsableCommand {
         let path = store.path
         let applied = try Store.migrate(path: path)
         if applied.isEmpty {
-            Console.out("\(path) is up to date (schema version \(Store.supportedSchemaVersion)); nothing to do")
+            Console.out("\(StoreLocation.redacted(path)) is up to date (schema version \(Store.supportedSchemaVersion)); nothing to do")
             return
         }
         for m in applied { Console.out("applied migration \(m.version) (\(m.name))") }
-        Console.out("\(path) is now at schema version \(Store.supportedSchemaVersion)")
+        Console.out("\(StoreLocation.redacted(path)) is now at schema version \(Store.supportedSchemaVersion)")
     }
 }

@@ -59,7 +59,7 @@ struct ServerCommand: ParsableCommand {
         let stopped = try UICommand.serveUntilSignal(server) { bound in
             // The bound port on stdout, alone on its line, for scripts that start it with --port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\n".utf8))
-            Console.err("tracker server: \(path) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (MLflow API under /api/2.0/mlflow/; Ctrl-C stops)")
+            Console.err("tracker server: \(StoreLocation.redacted(path)) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (MLflow API under /api/2.0/mlflow/; Ctrl-C stops)")
         }
         if let signal = stopped { throw ExitCode(128 + signal) }
     }

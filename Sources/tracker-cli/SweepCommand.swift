@@ -33,6 +33,6 @@ struct SweepSubmit: ParsableCommand {
         let ids = try ExperimentRunner(store: try store.open()).submit(plan)
         for (id, planned) in zip(ids, plan) { Console.out("queued \(id) \(planned.name)") }
         let experiments = Set(plan.map(\.config.experiment)).sorted().joined(separator: ", ")
-        Console.out("\(ids.count) run\(ids.count == 1 ? "" : "s") of \(experiments) queued in \(store.path); train them with: tracker agent --db \(store.path) --until-empty")
+        Console.out("\(ids.count) run\(ids.count == 1 ? "" : "s") of \(experiments) queued in \(store.displayPath); train them with: tracker agent --db \(store.displayPath) --until-empty")
     }
 }

@@ -24,10 +24,11 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         let src = try Store(path: source, access: .read)
-        if try Self.sameFile(source, destination) { throw SyncError.sameStore(source) }
+        if try Self.sameFile(source, destination) { throw SyncError.sameStore(StoreLocation.redacted(source)) }
         let selection = SyncSelection(experiment: experiment, filter: filter)
         // A missing DST is created only once the plan holds (a bad filter leaves no file behind).
-        let existing = FileManager.default.fileExists(atPath: destination)
+        // A PostgreSQL destination is a database that exists (tracker never creates one).
+        let existing = StoreLocation.isPostgres(destination) || FileManager.default.fileExists(atPath: destination)
             ? try Store(path: destination, access: dryRun ? .read : .record) : nil
         let plan = try StoreSync.plan(from: src, to: existing, selection: selection)
         if dryRun { return report(plan, copied: nil) }
@@ -47,7 +48,7 @@ struct SyncCommand: ParsableCommand {
         for (key, label) in [("there", "already in DST"), ("running", "still running, not copied"), ("waits", "waiting for a parent")] {
             if let n = counts[key] { parts.append("\(n) \(label)") }
         }
-        Console.out("sync \(source) → \(destination): " + parts.joined(separator: ", "))
+        Console.out("sync \(StoreLocation.redacted(source)) → \(StoreLocation.redacted(destination)): " + parts.joined(separator: ", "))
     }
 
     static func bucket(_ action: StoreSync.Action) -> String {
@@ -74,6 +75,7 @@ struct SyncCommand: ParsableCommand {
 
     /// Whether two paths name one file (by device and inode), so a store is never synced into itself.
     static func sameFile(_ a: String, _ b: String) throws -> Bool {
+        if StoreLocation.isPostgres(a) || StoreLocation.isPostgres(b) { return a == b }
         var sa = stat(), sb = stat()
         guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino

@@ -37,12 +37,12 @@ struct UICommand: ParsableCommand {
         _ = try Store(path: path, access: .read)  // fail now on a missing, foreign or too-new file, not on the first request
         let hosts = try HostPolicy(allowing: remoteNames)
         if !UIServer.isLoopback(host) {
-            Console.err("warning: serving \(path) on \(host), reachable from the network, without authentication")
+            Console.err("warning: serving \(StoreLocation.redacted(path)) on \(host), reachable from the network, without authentication")
         }
         let server = UIServer(app: UIApp(databasePath: path), host: host, port: port, hosts: hosts)
         let host = self.host
         let stopped = try UICommand.serveUntilSignal(server) { bound in
-            Console.err("tracker ui: serving \(path) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)")
+            Console.err("tracker ui: serving \(StoreLocation.redacted(path)) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/ (Ctrl-C stops)")
         }
         if let signal = stopped { throw ExitCode(128 + signal) }
     }

@@ -47,10 +47,10 @@ struct ClaimRaceTests {
         #expect(try store.queuedRuns().allSatisfy { $0.state == .running && $0.holder?.pid == Liveness.pid })
     }
 
-    @Test("runs whose agent died (pid gone here, lease expired elsewhere, interrupted) are claimed again exactly once, never a live holder's")
-    func deadHolders() throws {
-        let tmp = TempDir()
-        let path = tmp.path("q.db")
+    @Test("runs whose agent died (pid gone here, lease expired elsewhere, interrupted) are claimed again exactly once, never a live holder's", arguments: TestBackend.all)
+    func deadHolders(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("q.db")
         let store = try Store(path: path)
         let ids = try store.queueRuns((0..<12).map { sampleStart("run-\($0)", seed: UInt64($0)) })
         let dead = RunLeaseTests.deadPID()
@@ -84,10 +84,10 @@ struct ClaimRaceTests {
         #expect(try store.resolveRun(ids[0]).status == .finished)
     }
 
-    @Test("a claim scoped to an experiment takes only its runs; an unknown experiment is an error naming the known ones")
-    func scopedClaims() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("q.db"))
+    @Test("a claim scoped to an experiment takes only its runs; an unknown experiment is an error naming the known ones", arguments: TestBackend.all)
+    func scopedClaims(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("q.db"))
         let a = try store.queueRuns([sampleStart("a", experiment: "alpha")])
         let b = try store.queueRuns([sampleStart("b", experiment: "beta")])
         #expect(try store.claimNextRun(experiment: "beta")?.run.id == b[0])
@@ -101,10 +101,10 @@ struct ClaimRaceTests {
         }
     }
 
-    @Test("abandonClaim marks a claimed run failed with the reason; beginClaimedRun refuses a run this process does not hold")
-    func abandonAndBegin() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("q.db"))
+    @Test("abandonClaim marks a claimed run failed with the reason; beginClaimedRun refuses a run this process does not hold", arguments: TestBackend.all)
+    func abandonAndBegin(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("q.db"))
         let ids = try store.queueRuns([sampleStart("a"), sampleStart("b")])
         #expect(throws: RunLeaseError.self) { _ = try store.beginClaimedRun(ids[1], environment: .object([:])) }
         let claim = try #require(try store.claimNextRun())

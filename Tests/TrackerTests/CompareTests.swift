@@ -32,10 +32,10 @@ struct CompareTests {
         #expect(changes[2].b == nil)
     }
 
-    @Test("diff and compare on stored runs: params, architecture, environment, gap, best epoch")
-    func stored() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("c.db"))
+    @Test("diff and compare on stored runs: params, architecture, environment, gap, best epoch", arguments: TestBackend.all)
+    func stored(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("c.db"))
         func run(_ name: String, dropout: Double, residual: Bool, threads: Int, val: [Double]) throws -> String {
             let rec = try store.startRun(RunStart(experiment: "e", name: name,
                 config: .object(["dropout": .double(dropout), "model": .object(["residual": .bool(residual), "depth": .int(4)])]), seed: 1,

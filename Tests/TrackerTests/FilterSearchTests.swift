@@ -58,9 +58,9 @@ struct FilterSearchTests {
         #expect(try names(store, filter) == expected)
     }
 
-    @Test("sorting by metric, param and attribute; limit; experiment")
-    func sorting() throws {
-        let tmp = TempDir()
+    @Test("sorting by metric, param and attribute; limit; experiment", arguments: TestBackend.all)
+    func sorting(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let store = try Self.makeStore(tmp)
         #expect(try names(store, nil, sort: "metrics.val_acc:desc").prefix(3) == ["prelu-5", "relu-5", "tanh-2"])
         #expect(try store.runs(where: nil, sort: "params.dropout", limit: 2).map { $0.params["dropout"] } == [.real(0), .real(0)])
@@ -90,9 +90,9 @@ struct FilterSearchTests {
         #expect(try store.integrityCheck() == "ok")
     }
 
-    @Test("hostile values inside well-formed filters are bound as data")
-    func boundValues() throws {
-        let tmp = TempDir()
+    @Test("hostile values inside well-formed filters are bound as data", arguments: TestBackend.all)
+    func boundValues(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let store = try Self.makeStore(tmp)
         #expect(try store.runs(where: "name = 'x''; DROP TABLE runs; --' or params.`a; DROP TABLE runs` = 1").isEmpty)
         #expect(try store.runs(where: nil).count == 6)

@@ -27,10 +27,10 @@ struct LandscapeStoreTests {
             && a.subsetFingerprint == b.subsetFingerprint && a.checkpointStep == b.checkpointStep
     }
 
-    @Test("seeded generated grids (NaN, infinities, −0, any bit pattern, any seed) read back bit for bit")
-    func roundTrip() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("seeded generated grids (NaN, infinities, −0, any bit pattern, any seed) read back bit for bit", arguments: TestBackend.all)
+    func roundTrip(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let run = try store.startRun(sampleStart()).runID
         var random = SplitMix64(state: 0x1A4D)
         var written: [LandscapeRecord] = []
@@ -45,10 +45,10 @@ struct LandscapeStoreTests {
         #expect(Set(read.compactMap(\.id)).count == read.count)
     }
 
-    @Test("sizes that do not fit are refused, a read-only store refuses writes, and gc removes a deleted run's landscapes")
-    func refusals() throws {
-        let tmp = TempDir()
-        let path = tmp.path("t.db")
+    @Test("sizes that do not fit are refused, a read-only store refuses writes, and gc removes a deleted run's landscapes", arguments: TestBackend.all)
+    func refusals(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("t.db")
         let store = try Store(path: path)
         let recorder = try store.startRun(sampleStart())
         try recorder.finish(.finished)

@@ -4,11 +4,11 @@ import Testing
 
 @Suite("MLflow operations on the store")
 struct MLflowStoreTests {
-    func store(_ tmp: TempDir) throws -> Store { try Store(path: tmp.path("m.db"), access: .record) }
+    func store(_ tmp: TempDir) throws -> Store { try Store(path: tmp.store("m.db"), access: .record) }
 
-    @Test("a client's run is an ordinary run: origin mlflow-client, tracker id = first 8 hex of the uuid, both accepted")
-    func runIsOrdinary() throws {
-        let tmp = TempDir()
+    @Test("a client's run is an ordinary run: origin mlflow-client, tracker id = first 8 hex of the uuid, both accepted", arguments: TestBackend.all)
+    func runIsOrdinary(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let exp = try s.mlflowCreateExperiment(name: "e")
         let run = try s.mlflowCreateRun(experimentID: exp, name: "r", startTime: 1_700_000_000_000, tags: [("k", "v")], userID: "me")
@@ -18,16 +18,16 @@ struct MLflowStoreTests {
         #expect(info.origin == .mlflowClient && info.status == .running && info.name == "r")
         #expect(try s.summary(of: run.trackerID).tags["mlflow.user"] == "me")
         // Reopening the store (a writer marks dead runs crashed) leaves a client's run running.
-        let again = try Store(path: tmp.path("m.db"), access: .record)
+        let again = try Store(path: tmp.store("m.db"), access: .record)
         #expect(try again.resolveRun(run.trackerID).status == .running)
         _ = try s.mlflowUpdateRun(run.runID, status: "KILLED", endTime: 1_700_000_001_000, name: nil)
         #expect(try s.resolveRun(run.trackerID).status == .interrupted)
         #expect(try s.mlflowRun(run.runID).status == "KILLED")
     }
 
-    @Test("params are immutable: the same value again is accepted, another value refuses the whole batch")
-    func paramsImmutable() throws {
-        let tmp = TempDir()
+    @Test("params are immutable: the same value again is accepted, another value refuses the whole batch", arguments: TestBackend.all)
+    func paramsImmutable(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let run = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil)
         try s.mlflowLogBatch(run.runID, metrics: [], params: [("lr", "0.001"), ("name", "007")], tags: [])
@@ -42,9 +42,9 @@ struct MLflowStoreTests {
         #expect(try s.runs(where: "params.lr < 0.01").count == 1)
     }
 
-    @Test("log-batch limits: 1000 metrics, 100 params, 100 tags accepted; one more refused")
-    func batchLimits() throws {
-        let tmp = TempDir()
+    @Test("log-batch limits: 1000 metrics, 100 params, 100 tags accepted; one more refused", arguments: TestBackend.all)
+    func batchLimits(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
         let metrics = (0..<1000).map { MLflowMetric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
@@ -58,9 +58,9 @@ struct MLflowStoreTests {
         #expect(try s.mlflowMetricHistory(id, key: "m", limit: 300, offset: 0).next == 300)
     }
 
-    @Test("random doubles (NaN, ±Inf, subnormals) and ms timestamps read back bit-exact")
-    func valuesBitExact() throws {
-        let tmp = TempDir()
+    @Test("random doubles (NaN, ±Inf, subnormals) and ms timestamps read back bit-exact", arguments: TestBackend.all)
+    func valuesBitExact(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
         var g = SplitMix64(state: 14)
@@ -78,9 +78,9 @@ struct MLflowStoreTests {
         #expect(back.map(\.timestamp) == stamps)
     }
 
-    @Test("hostile run ids, keys and artifact paths (generated) are refused with MLflow errors, never stored")
-    func hostileInputs() throws {
-        let tmp = TempDir()
+    @Test("hostile run ids, keys and artifact paths (generated) are refused with MLflow errors, never stored", arguments: TestBackend.all)
+    func hostileInputs(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
         var g = SplitMix64(state: 99)
@@ -100,9 +100,9 @@ struct MLflowStoreTests {
         #expect(try s.mlflowListArtifacts(id, directory: "").isEmpty)
     }
 
-    @Test("artifacts: stored as blobs, listed by folder, verified by SHA-256, kept by gc while the run lives")
-    func artifacts() throws {
-        let tmp = TempDir()
+    @Test("artifacts: stored as blobs, listed by folder, verified by SHA-256, kept by gc while the run lives", arguments: TestBackend.all)
+    func artifacts(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
         try s.mlflowPutArtifact(id, path: "model.bin", bytes: [1, 2, 3])
@@ -119,9 +119,9 @@ struct MLflowStoreTests {
         #expect(throws: MLflowError.self) { _ = try s.mlflowArtifact(id, path: "model.bin") }
     }
 
-    @Test("search: MLflow's statuses, 32-hex ids and millisecond times are translated; pages; bad filters refused")
-    func search() throws {
-        let tmp = TempDir()
+    @Test("search: MLflow's statuses, 32-hex ids and millisecond times are translated; pages; bad filters refused", arguments: TestBackend.all)
+    func search(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let exp = try s.mlflowCreateExperiment(name: "e")
         var ids: [String] = []
@@ -143,9 +143,9 @@ struct MLflowStoreTests {
         #expect(throws: MLflowError.self) { _ = try names(nil, order: ["bogus.x DESC"]) }
     }
 
-    @Test("a search page read in chunks (past one chunk of runs) equals each run read alone, in the search's order")
-    func searchPageEqualsSingleReads() throws {
-        let tmp = TempDir()
+    @Test("a search page read in chunks (past one chunk of runs) equals each run read alone, in the search's order", arguments: TestBackend.all)
+    func searchPageEqualsSingleReads(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let exp = try s.mlflowCreateExperiment(name: "e")
         var rng = SplitMix64(state: 21)
@@ -171,9 +171,9 @@ struct MLflowStoreTests {
         for run in page { #expect(same(run, try s.mlflowRun(run.runID))) }
     }
 
-    @Test("experiments: duplicate names refused, delete hides runs, restore brings them back, filters by name and tag")
-    func experiments() throws {
-        let tmp = TempDir()
+    @Test("experiments: duplicate names refused, delete hides runs, restore brings them back, filters by name and tag", arguments: TestBackend.all)
+    func experiments(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
         let s = try store(tmp)
         let a = try s.mlflowCreateExperiment(name: "alpha", tags: [("team", "x")])
         _ = try s.mlflowCreateExperiment(name: "beta")
@@ -193,8 +193,8 @@ struct MLflowStoreTests {
 
 @Suite("Gradient statistics from MLflow clients")
 struct MLflowGradientTests {
-    @Test("grad/TENSOR/STAT metrics land in grad_stats (the gradient report reads them), other keys stay metric series")
-    func gradientKeys() throws {
+    @Test("grad/TENSOR/STAT metrics land in grad_stats (the gradient report reads them), other keys stay metric series", arguments: TestBackend.all)
+    func gradientKeys(backend: TestBackend) throws {
         let plain = try #require(Store.gradientKey("grad/layers.0.weight/l2"))
         #expect(plain.tensor == "layers.0.weight" && plain.column == "l2")
         let slashed = try #require(Store.gradientKey("grad/a/b/max_abs"))
@@ -207,8 +207,8 @@ struct MLflowGradientTests {
             let key = (0..<Int(g.next() % 8)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
             if let k = Store.gradientKey(key) { #expect(!k.tensor.isEmpty && key == "grad/\(k.tensor)/\(k.column)") }
         }
-        let tmp = TempDir()
-        let s = try Store(path: tmp.path("g.db"), access: .record)
+        let tmp = TempDir(backend)
+        let s = try Store(path: tmp.store("g.db"), access: .record)
         let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
         var metrics: [MLflowMetric] = []
         for step in 0..<3 {
@@ -235,10 +235,10 @@ struct MLflowGradientTests {
         }
     }
 
-    @Test("generated batches of gradient, layer and loss points: a clear error or stored, each alert at most once per run (dead ReLUs once per layer)")
-    func generatedAlertBatches() throws {
-        let tmp = TempDir()
-        let s = try Store(path: tmp.path("a.db"), access: .record)
+    @Test("generated batches of gradient, layer and loss points: a clear error or stored, each alert at most once per run (dead ReLUs once per layer)", arguments: TestBackend.all)
+    func generatedAlertBatches(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let s = try Store(path: tmp.store("a.db"), access: .record)
         let id = try s.mlflowCreateRun(experimentID: "0", name: nil, startTime: nil, tags: [], userID: nil).runID
         var g = SplitMix64(state: 41)
         let keys = ["grad/0.weight/l2", "grad/2.weight/l2", "grad/4.weight/l2", "grad/0.bias/l2", "layer/1/dead_fraction", "layer/3/dead_fraction",

@@ -44,10 +44,10 @@ struct MetricTilesTests {
         return out
     }
 
-    @Test("tiles equal the aggregate of the points, through duplicates, NaN, disorder and resume")
-    func matchesPoints() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("tiles.db"))
+    @Test("tiles equal the aggregate of the points, through duplicates, NaN, disorder and resume", arguments: TestBackend.all)
+    func matchesPoints(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("tiles.db"))
         let rec = try store.startRun(sampleStart(), batchSize: 5_000)
         var rng = SystemRandomNumberGenerator()
         func value() -> Double { Double.random(in: -1...1, using: &rng) }
@@ -96,10 +96,10 @@ struct MetricTilesTests {
         #expect(try store.tiledMetricPoints(run: rec.runID, key: "loss") == nil, "30,002 points left: below the tiled threshold")
     }
 
-    @Test("a run recorded before tiles existed is read point by point")
-    func untiled() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("old.db"))
+    @Test("a run recorded before tiles existed is read point by point", arguments: TestBackend.all)
+    func untiled(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("old.db"))
         let rec = try store.startRun(sampleStart(), batchSize: 100_000)
         rec.log(points: (0..<600_000).map { MetricPoint(key: "loss", step: $0, epoch: nil, value: Double($0 % 1000), wallTime: 0) })
         try rec.finish(.finished)
@@ -112,10 +112,10 @@ struct MetricTilesTests {
         #expect(try store.tiledMetricPoints(run: rec.runID, key: "loss") == nil)
     }
 
-    @Test("a file from before migration 2 opens read-only (series read point by point) and is upgraded by a writer")
-    func olderFile() throws {
-        let tmp = TempDir()
-        let path = tmp.path("v1.db")
+    @Test("a file from before migration 2 opens read-only (series read point by point) and is upgraded by a writer", arguments: TestBackend.all)
+    func olderFile(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("v1.db")
         var runID = ""
         do {
             let store = try Store(path: path)

@@ -19,6 +19,22 @@ struct MigrationTests {
         #expect(Migration.embedded.map(\.version) == Array(1...Migration.embedded.count))
     }
 
+    @Test("the PostgreSQL migrations equal the files in migrations/postgresql/, with the versions and names of migrations/")
+    func embeddedPostgresEqualsFiles() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("migrations/postgresql")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files.count == Migration.embeddedPostgres.count)
+        for (file, m) in zip(files, Migration.embeddedPostgres) {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            let expected = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            #expect(file == String(format: "%04d_%@.sql", m.version, m.name))
+            #expect(m.sql == expected, "\(file) differs from the embedded copy: run scripts/embed-migrations.sh")
+        }
+        #expect(Migration.embeddedPostgres.map(\.version) == Migration.embedded.map(\.version))
+        #expect(Migration.embeddedPostgres.map(\.name) == Migration.embedded.map(\.name))
+    }
+
     @Test("a fresh file gets every migration with its checksum; re-opening is a no-op")
     func freshAndReopen() throws {
         let tmp = TempDir()

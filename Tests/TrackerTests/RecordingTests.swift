@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Recording and reading")
 struct RecordingTests {
-    @Test("every record kind round-trips, including NaN, ±Inf, empty and Unicode keys")
-    func roundTrip() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("every record kind round-trips, including NaN, ±Inf, empty and Unicode keys", arguments: TestBackend.all)
+    func roundTrip(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart("ünïcødé run"), batchSize: 3)
         let values: [Double] = [1.5, .nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
         rec.log(points: values.enumerated().map { MetricPoint(key: "loss", step: $0.offset, epoch: 0, value: $0.element, wallTime: 100 + Double($0.offset)) })
@@ -73,10 +73,10 @@ struct RecordingTests {
         #expect(throws: TrackerError.self) { _ = try store.checkpoint(run: run.id, step: 11) }
     }
 
-    @Test("a checkpoint whose bytes were altered is reported corrupt")
-    func corruptCheckpoint() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("a checkpoint whose bytes were altered is reported corrupt", arguments: TestBackend.all)
+    func corruptCheckpoint(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart())
         let ckpt = try rec.saveCheckpoint([1, 2, 3, 4], step: 1, epoch: 0, kind: .periodic)
         try rec.finish(.finished)
@@ -86,10 +86,10 @@ struct RecordingTests {
         }
     }
 
-    @Test("params are immutable: the same value again is fine, a different one is an error")
-    func immutableParams() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("params are immutable: the same value again is fine, a different one is an error", arguments: TestBackend.all)
+    func immutableParams(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart())
         try rec.log(params: ["param_count": .int(1234), "note": .text("x")])
         try rec.log(params: ["param_count": .int(1234)])
@@ -100,10 +100,10 @@ struct RecordingTests {
         #expect(throws: SQLiteError.self) { try store.db.run("UPDATE params SET value_text = '1'") }
     }
 
-    @Test("a point logged twice at the same step replaces the first; the summary follows")
-    func duplicateStep() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("a point logged twice at the same step replaces the first; the summary follows", arguments: TestBackend.all)
+    func duplicateStep(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart(), batchSize: 2)
         rec.log("loss", 1, step: 0)
         rec.log("loss", 2, step: 1)
@@ -115,10 +115,10 @@ struct RecordingTests {
         #expect(try store.summary(of: rec.runID).metrics["loss"]?.last == 0.5)
     }
 
-    @Test("points reach the file within a heartbeat even when the batch is not full")
-    func liveWithoutFlush() throws {
-        let tmp = TempDir()
-        let path = tmp.path("t.db")
+    @Test("points reach the file within a heartbeat even when the batch is not full", arguments: TestBackend.all)
+    func liveWithoutFlush(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("t.db")
         let store = try Store(path: path)
         let rec = try store.startRun(sampleStart())
         for i in 0..<10 { rec.log("loss", Double(i), step: i) }
@@ -129,10 +129,10 @@ struct RecordingTests {
         try rec.finish(.finished)
     }
 
-    @Test("nothing is lost: flush makes every point durable and readable from another connection")
-    func flushIsDurable() throws {
-        let tmp = TempDir()
-        let path = tmp.path("t.db")
+    @Test("nothing is lost: flush makes every point durable and readable from another connection", arguments: TestBackend.all)
+    func flushIsDurable(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("t.db")
         let store = try Store(path: path)
         let rec = try store.startRun(sampleStart(), batchSize: 1000)
         for i in 0..<12_345 { rec.log("loss", Double(i), step: i) }
@@ -144,10 +144,10 @@ struct RecordingTests {
         #expect(try other.resolveRun(rec.runID).status == .finished)
     }
 
-    @Test("run ids resolve by unique prefix; unknown ids suggest close ones; ambiguous prefixes list candidates")
-    func prefixes() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("run ids resolve by unique prefix; unknown ids suggest close ones; ambiguous prefixes list candidates", arguments: TestBackend.all)
+    func prefixes(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         var ids: [String] = []
         for i in 0..<40 {
             let r = try store.startRun(sampleStart("r\(i)"))
@@ -181,10 +181,10 @@ struct RecordingTests {
         #expect(try store.runs().count == 40)
     }
 
-    @Test("a run whose process is gone reads as crashed, with an event")
-    func liveness() throws {
-        let tmp = TempDir()
-        let path = tmp.path("t.db")
+    @Test("a run whose process is gone reads as crashed, with an event", arguments: TestBackend.all)
+    func liveness(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("t.db")
         let store = try Store(path: path)
         let rec = try store.startRun(sampleStart())
         try rec.flush()
@@ -206,10 +206,10 @@ struct RecordingTests {
         #expect(try Store(path: path).resolveRun(rec2.runID).status == .crashed)
     }
 
-    @Test("resume drops points after the checkpoint step and recomputes summaries")
-    func resume() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("resume drops points after the checkpoint step and recomputes summaries", arguments: TestBackend.all)
+    func resume(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart())
         for i in 0..<100 { rec.log("loss", Double(100 - i), step: i) }
         try rec.saveCheckpoint([9], step: 49, epoch: 0, kind: .periodic)
@@ -225,10 +225,10 @@ struct RecordingTests {
         try again.finish(.finished)
     }
 
-    @Test("soft delete hides a run; gc purges it with its orphaned blobs")
-    func deleteAndGC() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("soft delete hides a run; gc purges it with its orphaned blobs", arguments: TestBackend.all)
+    func deleteAndGC(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let a = try store.startRun(sampleStart("a"))
         try a.saveCheckpoint([1, 2, 3], step: 1, epoch: 0, kind: .last)
         a.log("loss", 1, step: 1)

@@ -49,10 +49,10 @@ struct RunLeaseTests {
         }
     }
 
-    @Test("of many concurrent take-overs of one run, exactly one wins (one transaction guarded by the old holder)")
-    func concurrentTakeOvers() throws {
-        let tmp = TempDir()
-        let path = tmp.path("t.db")
+    @Test("of many concurrent take-overs of one run, exactly one wins (one transaction guarded by the old holder)", arguments: TestBackend.all)
+    func concurrentTakeOvers(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("t.db")
         let store = try Store(path: path)
         let run = try orphan(store, pid: Self.deadPID(), host: Liveness.hostName, heartbeatAgo: 5)
         let results = Results()
@@ -71,10 +71,10 @@ struct RunLeaseTests {
         try results.wins.first?.finish(.finished)
     }
 
-    @Test("a recorder whose lease was taken over stops writing and never overwrites the new holder's status")
-    func lostLease() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("a recorder whose lease was taken over stops writing and never overwrites the new holder's status", arguments: TestBackend.all)
+    func lostLease(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart())
         rec.log("loss", 1, step: 1)
         try rec.flush()
@@ -88,10 +88,10 @@ struct RunLeaseTests {
         #expect(try store.checkpoints(run: rec.runID).isEmpty)
     }
 
-    @Test("deleting a run a live process trains is refused; --force defers the purge until it ends")
-    func deleteLiveRun() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("deleting a run a live process trains is refused; --force defers the purge until it ends", arguments: TestBackend.all)
+    func deleteLiveRun(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart())
         rec.log("loss", 1, step: 1)
         try rec.flush()

@@ -32,10 +32,10 @@ struct RunRefTests {
         #expect(RunRef.successor(ofPrefix: "\u{D7FF}") == "\u{E000}")
     }
 
-    @Test("ids, prefixes and uuids resolve as a prefix search would, hostile needles included (seeded)")
-    func resolvesLikeAPrefixOracle() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("ids, prefixes and uuids resolve as a prefix search would, hostile needles included (seeded)", arguments: TestBackend.all)
+    func resolvesLikeAPrefixOracle(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         var runs: [(id: String, uuid: String)] = []
         for i in 0..<60 {
             let r = try store.startRun(sampleStart("r\(i)"))
@@ -67,10 +67,10 @@ struct RunRefTests {
         #expect(try store.runs().count == 60)
     }
 
-    @Test("a resolved reference reads the same records as the id it came from, deleted runs too")
-    func referenceReadsAsTheID() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("t.db"))
+    @Test("a resolved reference reads the same records as the id it came from, deleted runs too", arguments: TestBackend.all)
+    func referenceReadsAsTheID(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("t.db"))
         let rec = try store.startRun(sampleStart("one"))
         rec.log(points: (0..<5).map { MetricPoint(key: "loss", step: $0, value: Double($0), wallTime: 1) })
         rec.event("note", "hi")

@@ -4,10 +4,10 @@ import Testing
 
 @Suite("Run orderings")
 struct RunSortTests {
-    @Test("--sort parent orders by the parent's id, as the filter's parent means (not by an internal sequence number)")
-    func parentSort() throws {
-        let tmp = TempDir()
-        let store = try Store(path: tmp.path("sort.db"))
+    @Test("--sort parent orders by the parent's id, as the filter's parent means (not by an internal sequence number)", arguments: TestBackend.all)
+    func parentSort(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let store = try Store(path: tmp.store("sort.db"))
         var parents: [String] = []
         for i in 0..<6 {
             let rec = try store.startRun(RunStart(experiment: "s", name: "parent-\(i)", config: .object([:]), seed: UInt64(i)))

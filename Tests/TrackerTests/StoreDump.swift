@@ -19,10 +19,10 @@ enum StoreDump {
         let runIDs = Dictionary(try db.query("SELECT seq, id FROM runs") { ($0.int(0), $0.text(1)) }, uniquingKeysWith: { a, _ in a })
         let keys = Dictionary(try db.query("SELECT id, name FROM keys") { ($0.int(0), $0.text(1)) }, uniquingKeysWith: { a, _ in a })
         let experiments = Dictionary(try db.query("SELECT id, name FROM experiments") { ($0.int(0), $0.text(1)) }, uniquingKeysWith: { a, _ in a })
-        let tables = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name != 'schema_migrations'") { $0.text(0) }
+        let tables = try TestSchema.tables(db).filter { $0 != "schema_migrations" }
         var out: [String: [String]] = [:]
         for table in tables {
-            let columns = try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]) { $0.text(0) }
+            let columns = try TestSchema.columns(db, table)
             let own = ownIDs[table]
             let runColumn = table == "runs" ? "seq" : columns.contains("run_seq") ? "run_seq" : nil
             var rows: [String] = []

@@ -15,11 +15,22 @@ struct SyncTests {
     }
 
     /// The store's `PRAGMA data_version` as another connection sees it: it moves when any
-    /// other connection commits a change to the file.
+    /// other connection commits a change to the file. PostgreSQL has no such counter: there
+    /// it is the SHA-256 of every row of every table (StoreDump), which moves when content does.
     final class DataVersion {
         let db: Connection
-        init(_ path: String) throws { db = try Connection(path: path, mode: .readOnly) }
-        var now: Int64 { get throws { try db.first("PRAGMA data_version") { $0.int(0) } ?? -1 } }
+        let path: String
+        init(_ path: String) throws {
+            self.path = path
+            db = try Connection(path: path, mode: .readOnly)
+        }
+        var now: String {
+            get throws {
+                guard db.isPostgres else { return String(try db.first("PRAGMA data_version") { $0.int(0) } ?? -1) }
+                let dump = try StoreDump.dump(path)
+                return SHA256.hex(dump.keys.sorted().map { "\($0)\n" + (dump[$0] ?? []).joined(separator: "\n") }.joined(separator: "\n\n"))
+            }
+        }
     }
 
     static let runTables = Set(RunTable.all.map(\.name)).union(["runs"])
@@ -38,11 +49,31 @@ struct SyncTests {
         #expect(da["runs"]?.count == runs.count, sourceLocation: sourceLocation)
     }
 
-    @Test("generated stores (seeded) round-trip A → B → C: every table row by row, floats bit for bit, blobs, NaN and ±Inf")
-    func roundTrip() throws {
+    @Test("SQLite → PostgreSQL → SQLite (generated, seeded) is lossless table by table, and a second sync changes nothing",
+          .enabled(if: TestBackend.adminURL != nil, "needs TRACKER_TEST_PG"))
+    func acrossBackends() throws {
+        for seed: UInt64 in [4, 5] {
+            let files = TempDir(.sqlite), server = TempDir(.postgres)
+            let a = files.store("a.db"), b = server.store("b"), c = files.store("c.db")
+            let made = try SyncStoreGenerator.generate(at: a, seed: seed)
+            try sync(a, b)
+            try sync(b, c)
+            try expectSameRuns(a, b, runs: Set(made.finished))
+            try expectSameRuns(a, c, runs: Set(made.finished))
+            let before = try DataVersion(b).now, beforeC = try DataVersion(c).now
+            let again = try sync(a, b)
+            #expect(again.toCopy.isEmpty)
+            try sync(b, c)
+            #expect(try DataVersion(b).now == before, "the second sync changed the PostgreSQL store")
+            #expect(try DataVersion(c).now == beforeC, "the second sync changed the SQLite copy")
+        }
+    }
+
+    @Test("generated stores (seeded) round-trip A → B → C: every table row by row, floats bit for bit, blobs, NaN and ±Inf", arguments: TestBackend.all)
+    func roundTrip(backend: TestBackend) throws {
         for seed: UInt64 in [1, 2, 3] {
-            let tmp = TempDir()
-            let a = tmp.path("a.db"), b = tmp.path("b.db"), c = tmp.path("c.db")
+            let tmp = TempDir(backend)
+            let a = tmp.store("a.db"), b = tmp.store("b.db"), c = tmp.store("c.db")
             let made = try SyncStoreGenerator.generate(at: a, seed: seed)
             let planAB = try sync(a, b)
             try sync(b, c)
@@ -68,10 +99,10 @@ struct SyncTests {
         }
     }
 
-    @Test("NaN, ±Inf, −0 and subnormal metric values read back from the copy as from the source")
-    func specialValues() throws {
-        let tmp = TempDir()
-        let a = tmp.path("a.db"), b = tmp.path("b.db")
+    @Test("NaN, ±Inf, −0 and subnormal metric values read back from the copy as from the source", arguments: TestBackend.all)
+    func specialValues(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let a = tmp.store("a.db"), b = tmp.store("b.db")
         let store = try Store(path: a)
         let rec = try store.startRun(sampleStart())
         let values: [Double] = [.nan, .infinity, -.infinity, -0.0, .leastNonzeroMagnitude, Double(bitPattern: 0x0000_1234_5678_9ABC), .greatestFiniteMagnitude, 0.1 + 0.2]
@@ -83,10 +114,10 @@ struct SyncTests {
         #expect(try read(b).first == "nan" && read(b)[1] == String(Double.infinity.bitPattern, radix: 16))
     }
 
-    @Test("a second sync is a no-op: nothing copied, row counts, content hash and the file's data version unchanged")
-    func idempotent() throws {
-        let tmp = TempDir()
-        let a = tmp.path("a.db"), b = tmp.path("b.db")
+    @Test("a second sync is a no-op: nothing copied, row counts, content hash and the file's data version unchanged", arguments: TestBackend.all)
+    func idempotent(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let a = tmp.store("a.db"), b = tmp.store("b.db")
         let made = try SyncStoreGenerator.generate(at: a, seed: 11)
         try sync(a, b)
         let before = try StoreDump.dump(b)
@@ -99,10 +130,10 @@ struct SyncTests {
         #expect(try StoreDump.dump(b) == before)
     }
 
-    @Test("the same id holding different data refuses the whole sync, names the run and the table, and changes nothing")
-    func conflict() throws {
-        let tmp = TempDir()
-        let a = tmp.path("a.db"), b = tmp.path("b.db")
+    @Test("the same id holding different data refuses the whole sync, names the run and the table, and changes nothing", arguments: TestBackend.all)
+    func conflict(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let a = tmp.store("a.db"), b = tmp.store("b.db")
         let made = try SyncStoreGenerator.generate(at: a, seed: 21)
         try sync(a, b)
         let victim = made.finished[0]
@@ -127,10 +158,10 @@ struct SyncTests {
         #expect(throws: TrackerError.self) { _ = try Store(path: b, access: .read).resolveRun(extra.runID) }
     }
 
-    @Test("--experiment and --where select runs; a selected run brings its parent along")
-    func selection() throws {
-        let tmp = TempDir()
-        let a = tmp.path("a.db"), b = tmp.path("b.db")
+    @Test("--experiment and --where select runs; a selected run brings its parent along", arguments: TestBackend.all)
+    func selection(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let a = tmp.store("a.db"), b = tmp.store("b.db")
         let store = try Store(path: a)
         let parent = try store.startRun(sampleStart("parent", experiment: "one"))
         try parent.finish(.finished)
@@ -147,10 +178,10 @@ struct SyncTests {
         try expectSameRuns(a, b, runs: [parent.runID, child.runID])
     }
 
-    @Test("a corrupt blob in the source stops the copy of its run, which leaves nothing behind")
-    func corruptBlob() throws {
-        let tmp = TempDir()
-        let a = tmp.path("a.db"), b = tmp.path("b.db")
+    @Test("a corrupt blob in the source stops the copy of its run, which leaves nothing behind", arguments: TestBackend.all)
+    func corruptBlob(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let a = tmp.store("a.db"), b = tmp.store("b.db")
         let store = try Store(path: a)
         let rec = try store.startRun(sampleStart())
         try rec.saveCheckpoint([1, 2, 3], step: 1, epoch: 0, kind: .last)
@@ -160,14 +191,14 @@ struct SyncTests {
         #expect(try Store(path: b, access: .read).runs().isEmpty)
     }
 
-    @Test("RunTable lists every table and column of the schema that a run owns; the rest are the store's")
-    func tableListMatchesSchema() throws {
-        let tmp = TempDir()
-        _ = try Store(path: tmp.path("s.db"))
-        let db = try Connection(path: tmp.path("s.db"), mode: .readOnly)
-        let tables = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'") { $0.text(0) }
+    @Test("RunTable lists every table and column of the schema that a run owns; the rest are the store's", arguments: TestBackend.all)
+    func tableListMatchesSchema(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        _ = try Store(path: tmp.store("s.db"))
+        let db = try Connection(path: tmp.store("s.db"), mode: .readOnly)
+        let tables = try TestSchema.tables(db)
         for table in tables {
-            let columns = try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]) { $0.text(0) }
+            let columns = try TestSchema.columns(db, table)
             if let described = RunTable.all.first(where: { $0.name == table }) {
                 let expected = columns.filter { $0 != "run_seq" && $0 != described.surrogateID }
                 #expect(described.columns == expected, "\(table): RunTable says \(described.columns), the schema has \(expected)")

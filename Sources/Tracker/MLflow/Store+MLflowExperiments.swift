@@ -121,7 +121,7 @@ extension Store {
     /// from `MLflowExperimentFilter`), one page: `offset` and at most `limit`.
     public func mlflowSearchExperiments(view: MLflowViewType, filter: MLflowExperimentFilter, orderByNameFirst: Bool = false,
                                         limit: Int, offset: Int) throws -> (experiments: [MLflowExperiment], next: Int?) {
-        var sql = "SELECT id FROM experiments x WHERE 1"
+        var sql = "SELECT id FROM experiments x WHERE TRUE"
         switch view {
         case .activeOnly: sql += " AND deleted_at IS NULL"
         case .deletedOnly: sql += " AND deleted_at IS NOT NULL"
@@ -185,8 +185,8 @@ public struct MLflowExperimentFilter: Sendable {
                 column = "x.name"
             }
             switch t.op {
-            case "LIKE": sql += " AND \(column) GLOB ?"; values.append(.text(FilterCompiler.glob(fromLike: t.value)))
-            case "ILIKE": sql += " AND lower(\(column)) GLOB ?"; values.append(.text(FilterCompiler.glob(fromLike: t.value.lowercased())))
+            case "LIKE": sql += " AND glob(?, \(column))"; values.append(.text(FilterCompiler.glob(fromLike: t.value)))
+            case "ILIKE": sql += " AND glob(?, lower(\(column)))"; values.append(.text(FilterCompiler.glob(fromLike: t.value.lowercased())))
             case "!=": sql += " AND \(column) != ?"; values.append(.text(t.value))
             default: sql += " AND \(column) = ?"; values.append(.text(t.value))
             }

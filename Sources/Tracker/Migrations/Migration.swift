@@ -7,3 +7,11 @@ struct Migration: Sendable {
     /// SHA-256 of the SQL text: an applied migration whose text changed is refused.
     var checksum: String { SHA256.hex(sql) }
 }
+
+extension Migration {
+    /// The migrations for the backend of `db`: migrations/*.sql for SQLite, the same versions
+    /// and names from migrations/postgresql/*.sql for PostgreSQL. Each backend's store records
+    /// its own files' checksums in schema_migrations, so the refusals (too new, migrated
+    /// differently) work per dialect.
+    static func embedded(for db: Connection) -> [Migration] { db.isPostgres ? embeddedPostgres : embedded }
+}

@@ -14,6 +14,14 @@ enum Migrator {
             applied_at  REAL NOT NULL
         )
         """
+    static let bookkeepingPostgres = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     BIGINT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            checksum    TEXT NOT NULL,
+            applied_at  DOUBLE PRECISION NOT NULL
+        )
+        """
 
     struct Applied { let version: Int; let name: String; let checksum: String }
 
@@ -24,7 +32,12 @@ enum Migrator {
     /// that rebuilds a parent table does not cascade into its children) and
     /// `PRAGMA foreign_key_check` must come back empty before its transaction commits.
     @discardableResult
-    static func migrate(_ db: Connection, migrations: [Migration] = Migration.embedded) throws -> [Migration] {
+    ///
+    /// On PostgreSQL each migration's transaction holds the store's writer lock (see
+    /// `Connection.transaction`), which serialises processes the same way; foreign keys stay
+    /// on (its migrations change tables in place instead of rebuilding them).
+    static func migrate(_ db: Connection, migrations given: [Migration]? = nil) throws -> [Migration] {
+        let migrations = given ?? Migration.embedded(for: db)
         // Fast path, no write lock: everything is already applied.
         if try pending(db, migrations).isEmpty { return [] }
         // The pragma is a no-op inside a transaction, so it is switched around each one.
@@ -33,7 +46,7 @@ enum Migrator {
         var applied: [Migration] = []
         while true {
             let next: Migration? = try db.transaction(.immediate) {
-                try db.execute(bookkeeping)
+                try db.execute(db.isPostgres ? bookkeepingPostgres : bookkeeping)
                 guard let next = try pending(db, migrations).first else { return nil }
                 do {
                     try db.execute(next.sql)
@@ -56,6 +69,7 @@ enum Migrator {
     /// The first row `PRAGMA foreign_key_check` reports, described, or nil when every
     /// reference resolves.
     static func danglingForeignKey(_ db: Connection) throws -> String? {
+        if db.isPostgres { return nil }  // enforced by PostgreSQL on every statement
         let statement = try db.prepare("PRAGMA foreign_key_check")
         let rows = try statement.rows([]) { row in
             (table: row.text(0), rowid: row.optionalInt(1), parent: row.text(2))
@@ -75,10 +89,11 @@ enum Migrator {
 
     /// Checks a database opened read-only: it must be migrated by a binary that knows its
     /// schema, up to the migrations readers can do without.
-    static func verify(_ db: Connection, migrations: [Migration] = Migration.embedded) throws {
+    static func verify(_ db: Connection, migrations given: [Migration]? = nil) throws {
+        let migrations = given ?? Migration.embedded(for: db)
         let missing = try pending(db, migrations).filter { !optionalForReaders.contains($0.version) }
         if let first = missing.first {
-            throw TrackerError.needsMigration(path: db.path, version: first.version, name: first.name)
+            throw TrackerError.needsMigration(path: StoreLocation.redacted(db.path), version: first.version, name: first.name)
         }
     }
 
@@ -89,10 +104,10 @@ enum Migrator {
         let newest = migrations.map(\.version).max() ?? 0
         for a in applied {
             guard let m = known[a.version] else {
-                throw TrackerError.databaseTooNew(path: db.path, version: applied.map(\.version).max() ?? a.version, supported: newest)
+                throw TrackerError.databaseTooNew(path: StoreLocation.redacted(db.path), version: applied.map(\.version).max() ?? a.version, supported: newest)
             }
             if m.checksum != a.checksum {
-                throw TrackerError.migrationChanged(path: db.path, version: a.version, name: a.name)
+                throw TrackerError.migrationChanged(path: StoreLocation.redacted(db.path), version: a.version, name: a.name)
             }
         }
         let done = Set(applied.map(\.version))
@@ -100,8 +115,7 @@ enum Migrator {
     }
 
     static func appliedMigrations(_ db: Connection) throws -> [Applied] {
-        let exists = try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") { _ in true } ?? false
-        guard exists else { return [] }
+        guard try db.tableExists("schema_migrations") else { return [] }
         return try db.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
             Applied(version: Int($0.int(0)), name: $0.text(1), checksum: $0.text(2))
         }

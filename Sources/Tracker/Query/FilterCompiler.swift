@@ -258,8 +258,10 @@ private struct Builder {
     private mutating func pattern(_ column: String, _ c: FilterComparison) {
         let p = c.values[0].text
         switch c.op {
-        case .like: sql += "\(column) GLOB ?"; values.append(.text(FilterCompiler.glob(fromLike: p)))
-        case .notLike: sql += "\(column) NOT GLOB ?"; values.append(.text(FilterCompiler.glob(fromLike: p)))
+        // glob(pattern, text) is `text GLOB pattern`, spelled as a function call so that the
+        // PostgreSQL store's glob function (migrations/postgresql/0001) takes the same SQL.
+        case .like: sql += "glob(?, \(column))"; values.append(.text(FilterCompiler.glob(fromLike: p)))
+        case .notLike: sql += "NOT glob(?, \(column))"; values.append(.text(FilterCompiler.glob(fromLike: p)))
         case .ilike: sql += "lower(\(column)) LIKE lower(?)"; values.append(.text(p))
         default: sql += "lower(\(column)) NOT LIKE lower(?)"; values.append(.text(p))
         }

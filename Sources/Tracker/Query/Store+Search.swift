@@ -18,7 +18,7 @@ extension Store {
     /// The matching runs with their internal sequence numbers, in order.
     func searchRuns(where filter: String?, experiment: String?, sort: String?, limit: Int?,
                     includeDeleted: Bool = false) throws -> [(seq: Int64, run: RunInfo)] {
-        var sql = "SELECT \(Store.runColumns), r.seq FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE 1"
+        var sql = "SELECT \(Store.runColumns), r.seq FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE TRUE"
         var args: [SQLValue] = []
         if !includeDeleted { sql += " AND r.deleted_at IS NULL" }
         if let experiment {

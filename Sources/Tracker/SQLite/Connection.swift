@@ -1,3 +1,4 @@
+import CLibPQ
 import CSQLite
 #if canImport(Glibc)
 import Glibc
@@ -5,8 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// One SQLite connection: a busy timeout, foreign keys on, tracker's SQL functions; a writer
-/// also sets the WAL journal.
+/// One store connection: SQLite (a busy timeout, foreign keys on, tracker's SQL functions; a
+/// writer also sets the WAL journal) or, for a `postgresql://` URL, PostgreSQL through libpq
+/// (`pg`; see Postgres.swift and PGDialect.swift). The store uses one API for both.
 ///
 /// Not `Sendable`: a connection is used by one thread at a time (the background writer
 /// owns its own connection).
@@ -16,6 +18,8 @@ final class Connection {
     enum Mode { case readWrite, readOnly }
 
     private(set) var handle: OpaquePointer?
+    /// The PostgreSQL connection, when `path` is a `postgresql://` URL; nil for SQLite.
+    let pg: PGConnection?
     let path: String
     let mode: Mode
     private var cache: [String: Statement] = [:]
@@ -26,6 +30,11 @@ final class Connection {
     init(path: String, mode: Mode) throws {
         self.path = path
         self.mode = mode
+        if StoreLocation.isPostgres(path) {
+            pg = try PGConnection(url: path, readOnly: mode == .readOnly)
+            return
+        }
+        pg = nil
         if path != ":memory:" { try Connection.checkHeader(path: path, mode: mode) }
         var access = mode == .readWrite ? Access.readWrite : Connection.readAccess(path: path)
         while true {
@@ -112,8 +121,17 @@ final class Connection {
         }
     }
 
-    /// Runs one or more statements without results.
+    var isPostgres: Bool { pg != nil }
+
+    /// Runs one or more statements without results. On PostgreSQL a `PRAGMA` (SQLite's
+    /// connection settings: `synchronous`, `foreign_keys`) is a no-op: commits are durable and
+    /// foreign keys always enforced there.
     func execute(_ sql: String) throws {
+        if let pg {
+            if sql.range(of: #"^\s*PRAGMA\b"#, options: [.regularExpression, .caseInsensitive]) != nil { return }
+            try pg.execute(sql)
+            return
+        }
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if rc != SQLITE_OK {
@@ -124,12 +142,12 @@ final class Connection {
     }
 
     /// A fresh prepared statement.
-    func prepare(_ sql: String) throws -> Statement { try Statement(connection: self, sql: sql) }
+    func prepare(_ sql: String) throws -> Statement { try Statement(connection: self, sql: sql, cached: false) }
 
     /// A prepared statement kept for reuse on this connection.
     func cached(_ sql: String) throws -> Statement {
         if let s = cache[sql] { return s }
-        let s = try prepare(sql)
+        let s = try Statement(connection: self, sql: sql, cached: true)
         cache[sql] = s
         return s
     }
@@ -155,8 +173,17 @@ final class Connection {
     enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// On PostgreSQL an immediate transaction takes one advisory lock for the whole database
+    /// (`pg_advisory_xact_lock`), so writers are serialised as SQLite's `BEGIN IMMEDIATE`
+    /// serialises them: every read-then-write the store does inside one (claiming a queued run,
+    /// taking a lease over, allocating a run id, applying a migration) behaves the same on both.
     func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try retryingBusy { try execute("BEGIN \(kind.rawValue)") }
+        if let pg {
+            try pg.execute(kind == .immediate ? "BEGIN; SELECT pg_advisory_xact_lock(\(Connection.writerLockKey))" : "BEGIN")
+        } else {
+            try retryingBusy { try execute("BEGIN \(kind.rawValue)") }
+        }
         do {
             let result = try body()
             try execute("COMMIT")
@@ -167,8 +194,27 @@ final class Connection {
         }
     }
 
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-    var changes: Int { Int(sqlite3_changes(handle)) }
+    /// The advisory lock key of the writers of a PostgreSQL store ("tracker" in ASCII).
+    static let writerLockKey: Int64 = 0x74_72_61_63_6b_65_72
+
+    /// The rowid (SQLite) or the last identity value this session generated (PostgreSQL's
+    /// `lastval()`, 0 when none was) of the last INSERT.
+    var lastInsertRowID: Int64 {
+        guard let pg else { return sqlite3_last_insert_rowid(handle) }
+        let res = PQexec(pg.conn, "SELECT lastval()")
+        defer { PQclear(res) }
+        guard let res, PQresultStatus(res) == PGRES_TUPLES_OK, PQntuples(res) == 1, let p = PQgetvalue(res, 0, 0) else { return 0 }
+        return Int64(String(cString: p)) ?? 0
+    }
+
+    var changes: Int { pg.map { $0.lastChanges } ?? Int(sqlite3_changes(handle)) }
+
+    /// Whether the store has a table of that name (sqlite_schema, or PostgreSQL's
+    /// information_schema for the current schema).
+    func tableExists(_ name: String) throws -> Bool {
+        if let pg { return try pg.tableExists(name) }
+        return try first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(name)], { _ in true }) ?? false
+    }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
         SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)

@@ -6,15 +6,24 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let code: Int32
     public let message: String
     public let sql: String?
+    /// The SQLSTATE of a PostgreSQL error (`code` is then the SQLite code of the same kind,
+    /// see `SQLiteError.postgres`); nil for SQLite's own errors.
+    public var sqlstate: String? = nil
 
     public var description: String {
-        var s = "SQLite error \(code): \(message)"
+        var s = sqlstate.map { "PostgreSQL error \($0): \(message)" } ?? "SQLite error \(code): \(message)"
         if let sql { s += " (while running: \(sql))" }
         return s
     }
 
     /// A message for people, without SQLite's wording, codes or SQL (those are `description`).
     public var userMessage: String {
+        if sqlstate != nil {
+            if isReadOnly { return "the PostgreSQL server refused the write (a read-only connection, or the user lacks the privilege). Check the user in the URL passed with --db." }
+            if isConstraint { return "the database refused a change that would break its consistency (for example, to a run deleted meanwhile). Nothing of that change was written." }
+            if primaryCode == SQLITE_IOERR { return "the connection to the PostgreSQL server failed or was lost. Check that the server runs and try again." }
+            return "the PostgreSQL server could not carry out the request. Run the command again with --verbose for the detail."
+        }
         if isReadOnly { return "the database cannot be written (a read-only file or folder, or no permission). Check the permissions of the file and its folder, or pass another with --db." }
         if isCorrupt || isNotADatabase { return "the database file is damaged or is not a tracker database; it was not changed. Check it with: sqlite3 FILE 'PRAGMA integrity_check'" }
         if isConstraint { return "the database refused a change that would break its consistency (for example, to a run deleted meanwhile). Nothing of that change was written." }

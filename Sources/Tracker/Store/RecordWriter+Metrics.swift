@@ -54,6 +54,9 @@ extension RecordWriter {
     func insertPoints(_ points: [MetricPoint], runSeq: Int64) throws -> MetricTally {
         // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
         // logged twice at the same step replaces the first through the UPDATE below.
+        // PostgreSQL: multi-row INSERTs, one round trip per `PGMetricBatch.rows` points.
+        let postgres = db.isPostgres
+        var pgBatch = PGMetricBatch()
         let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
         // Few keys a batch: a linear scan over a small array beats hashing per point.
         let coarse = MetricTiles.coarse, fine = MetricTiles.fine
@@ -79,6 +82,12 @@ extension RecordWriter {
                 openFine[slot] = Tile(keyID: lastID, tile: fineTile)
             }
             openFine[slot].add(p)
+            if postgres {
+                pgBatch.pending.append((lastID, p))
+                if pgBatch.pending.count == PGMetricBatch.rows { try pgBatch.flush(db, runSeq: runSeq, into: &tally) }
+                tally.summaries[slot].add(p)
+                continue
+            }
             insert.resetKeepingBindings()
             insert.bindInt(runSeq, at: 1)
             insert.bindInt(lastID, at: 2)
@@ -97,6 +106,7 @@ extension RecordWriter {
             tally.summaries[slot].add(p)
         }
         insert.reset()
+        if postgres { try pgBatch.flush(db, runSeq: runSeq, into: &tally) }
         tally.tiles[0] += open.filter { $0.count > 0 }
         tally.tiles[1] += openFine.filter { $0.count > 0 }
         return tally
@@ -108,15 +118,15 @@ extension RecordWriter {
             INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_seq, key_id) DO UPDATE SET
-                last_value = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
-                last_epoch = CASE WHEN excluded.last_step >= last_step THEN excluded.last_epoch ELSE last_epoch END,
-                last_step  = max(last_step, excluded.last_step),
-                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
-                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
-                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
-                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END,
-                count      = count + excluded.count,
-                nan_count  = nan_count + excluded.nan_count
+                last_value = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_value ELSE latest_metrics.last_value END,
+                last_epoch = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_epoch ELSE latest_metrics.last_epoch END,
+                last_step  = CASE WHEN excluded.last_step > latest_metrics.last_step THEN excluded.last_step ELSE latest_metrics.last_step END,
+                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_step ELSE latest_metrics.min_step END,
+                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_value ELSE latest_metrics.min_value END,
+                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_step ELSE latest_metrics.max_step END,
+                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_value ELSE latest_metrics.max_value END,
+                count      = latest_metrics.count + excluded.count,
+                nan_count  = latest_metrics.nan_count + excluded.nan_count
             """)
         for (keyID, s) in zip(tally.keyIDs, tally.summaries) {
             try upsert.run([
@@ -133,11 +143,11 @@ extension RecordWriter {
             INSERT INTO \(level.table) (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
-                count     = count + excluded.count,
-                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_step ELSE min_step END,
-                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value) THEN excluded.min_value ELSE min_value END,
-                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_step ELSE max_step END,
-                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value) THEN excluded.max_value ELSE max_value END
+                count     = \(level.table).count + excluded.count,
+                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (\(level.table).min_value IS NULL OR excluded.min_value < \(level.table).min_value) THEN excluded.min_step ELSE \(level.table).min_step END,
+                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (\(level.table).min_value IS NULL OR excluded.min_value < \(level.table).min_value) THEN excluded.min_value ELSE \(level.table).min_value END,
+                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (\(level.table).max_value IS NULL OR excluded.max_value > \(level.table).max_value) THEN excluded.max_step ELSE \(level.table).max_step END,
+                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (\(level.table).max_value IS NULL OR excluded.max_value > \(level.table).max_value) THEN excluded.max_value ELSE \(level.table).max_value END
             """)
         for t in tiles {
             try merge.run([
@@ -157,3 +167,50 @@ extension RecordWriter {
         }
     }
 }
+
+/// The PostgreSQL side of `insertPoints`: points gathered and written by multi-row INSERTs
+/// (`ON CONFLICT DO NOTHING RETURNING`). A point whose step is already stored, or repeated
+/// within the batch, is not returned: it replaces the stored value by an UPDATE, in order,
+/// as the one-row path of SQLite does (a failed statement would abort a PostgreSQL transaction).
+struct PGMetricBatch {
+    static let rows = 1_000
+    var pending: [(keyID: Int64, point: MetricPoint)] = []
+
+    mutating func flush(_ db: Connection, runSeq: Int64, into tally: inout RecordWriter.MetricTally) throws {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true) }
+        let row = "(?, ?, ?, ?, ?, ?)"
+        let sql = "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES "
+            + Array(repeating: row, count: pending.count).joined(separator: ", ")
+            + " ON CONFLICT (run_seq, key_id, step) DO NOTHING RETURNING key_id, step"
+        let stmt = try pending.count == PGMetricBatch.rows ? db.cached(sql) : db.prepare(sql)
+        stmt.reset()
+        for (i, r) in pending.enumerated() {
+            let base = Int32(i * 6)
+            stmt.bindInt(runSeq, at: base + 1)
+            stmt.bindInt(r.keyID, at: base + 2)
+            stmt.bindInt(Int64(r.point.step), at: base + 3)
+            if let e = r.point.epoch { stmt.bindInt(Int64(e), at: base + 4) } else { stmt.bindNull(at: base + 4) }
+            if r.point.value.isNaN { stmt.bindNull(at: base + 5) } else { stmt.bindDouble(r.point.value, at: base + 5) }
+            stmt.bindDouble(r.point.wallTime, at: base + 6)
+        }
+        var inserted = Set<PGMetricKey>()
+        while try stmt.step() {
+            let r = Row(statement: stmt)
+            inserted.insert(PGMetricKey(keyID: r.int(0), step: r.int(1)))
+        }
+        stmt.reset()
+        var seen = Set<PGMetricKey>()
+        for r in pending {
+            let key = PGMetricKey(keyID: r.keyID, step: Int64(r.point.step))
+            // The first occurrence of an inserted key is the inserted row; every other one replaces.
+            if seen.insert(key).inserted && inserted.contains(key) { continue }
+            try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
+                       [.optional(r.point.epoch), r.point.value.isNaN ? .null : .real(r.point.value), .real(r.point.wallTime),
+                        .integer(runSeq), .integer(r.keyID), .int(r.point.step)])
+            tally.rewritten.append((r.keyID, r.point.step))
+        }
+    }
+}
+
+struct PGMetricKey: Hashable { let keyID: Int64; let step: Int64 }

@@ -44,7 +44,7 @@ final class RecordWriter {
 
     func writeGradStats(_ stats: [GradStat], runSeq: Int64) throws {
         guard !stats.isEmpty else { return }
-        let stmt = try db.cached("INSERT OR REPLACE INTO grad_stats (run_seq, tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let stmt = try db.cached("INSERT INTO grad_stats (run_seq, tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, tensor_id, step) DO UPDATE SET epoch = excluded.epoch, l2 = excluded.l2, mean = excluded.mean, std = excluded.std, max_abs = excluded.max_abs, zero_frac = excluded.zero_frac, update_ratio = excluded.update_ratio")
         for g in stats {
             try stmt.run([.integer(runSeq), .integer(try keyID(g.tensor)), .int(g.step), .optional(g.epoch),
                           real(g.l2), real(g.mean), real(g.std), real(g.maxAbs), real(g.zeroFraction), real(g.updateRatio)])
@@ -53,7 +53,7 @@ final class RecordWriter {
 
     func writeLayerStats(_ stats: [LayerStat], runSeq: Int64) throws {
         guard !stats.isEmpty else { return }
-        let stmt = try db.cached("INSERT OR REPLACE INTO layer_stats (run_seq, layer_id, stat_id, step, epoch, value) VALUES (?, ?, ?, ?, ?, ?)")
+        let stmt = try db.cached("INSERT INTO layer_stats (run_seq, layer_id, stat_id, step, epoch, value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, layer_id, stat_id, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value")
         for s in stats {
             try stmt.run([.integer(runSeq), .integer(try keyID(s.layer)), .integer(try keyID(s.stat)), .int(s.step), .optional(s.epoch), real(s.value)])
         }
@@ -61,7 +61,7 @@ final class RecordWriter {
 
     func writeBNStats(_ stats: [BNStat], runSeq: Int64) throws {
         guard !stats.isEmpty else { return }
-        let stmt = try db.cached("INSERT OR REPLACE INTO bn_stats (run_seq, layer_id, step, epoch, running_mean, running_var, mean_avg, mean_abs_max, var_avg, var_min, var_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let stmt = try db.cached("INSERT INTO bn_stats (run_seq, layer_id, step, epoch, running_mean, running_var, mean_avg, mean_abs_max, var_avg, var_min, var_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, layer_id, step) DO UPDATE SET epoch = excluded.epoch, running_mean = excluded.running_mean, running_var = excluded.running_var, mean_avg = excluded.mean_avg, mean_abs_max = excluded.mean_abs_max, var_avg = excluded.var_avg, var_min = excluded.var_min, var_max = excluded.var_max")
         for b in stats {
             try stmt.run([.integer(runSeq), .integer(try keyID(b.layer)), .int(b.step), .optional(b.epoch),
                           .blob(FloatBlob.encode(b.runningMean)), .blob(FloatBlob.encode(b.runningVar)),
@@ -71,7 +71,7 @@ final class RecordWriter {
 
     func writeHistograms(_ hists: [HistogramRecord], runSeq: Int64) throws {
         guard !hists.isEmpty else { return }
-        let stmt = try db.cached("INSERT OR REPLACE INTO histograms (run_seq, tensor_id, step, epoch, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let stmt = try db.cached("INSERT INTO histograms (run_seq, tensor_id, step, epoch, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, tensor_id, step) DO UPDATE SET epoch = excluded.epoch, lo = excluded.lo, hi = excluded.hi, counts = excluded.counts")
         for h in hists {
             try stmt.run([.integer(runSeq), .integer(try keyID(h.tensor)), .int(h.step), .optional(h.epoch),
                           .real(h.lo), .real(h.hi), .blob(FloatBlob.encode(h.counts))])

@@ -64,6 +64,7 @@ extension Store {
     }
 
     private func fileBytes() throws -> Int64 {
+        if db.isPostgres { return try db.first("SELECT pg_database_size(current_database())") { $0.int(0) } ?? 0 }
         let pages = try db.first("PRAGMA page_count") { $0.int(0) } ?? 0
         let size = try db.first("PRAGMA page_size") { $0.int(0) } ?? 0
         return pages * size

@@ -39,7 +39,7 @@ extension Store {
     public func landscapes(run: some RunIdentifier) throws -> [LandscapeRecord] {
         let ref = try run.runRef(in: self)
         // A read-only viewer of a file from before migration 4 has no landscapes table: none recorded.
-        guard try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'landscapes'", [], { $0.int(0) }) != nil else { return [] }
+        guard try db.tableExists("landscapes") else { return [] }
         return try db.query("""
             SELECT id, kind, checkpoint_step, checkpoint_kind, checkpoint_sha256, end_run_id, end_checkpoint_step, end_checkpoint_sha256,
                 normalization, direction_seed, subset_size, subset_fingerprint, grid, span, loss, accuracy, trajectory,

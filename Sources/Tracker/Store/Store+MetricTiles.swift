@@ -27,7 +27,7 @@ extension Store {
         let args: [SQLValue] = [.integer(seq), .integer(keyID)]
         for level in levels {
             // A read-only viewer of a file from before the level's migration has no such table.
-            guard try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(level.table)], { $0.int(0) }) != nil,
+            guard try db.tableExists(level.table),
                   let (tiles, covered) = try db.first("SELECT count(*), coalesce(sum(count), 0) FROM \(level.table) WHERE run_seq = ? AND key_id = ?", args, {
                       (Int($0.int(0)), Int($0.int(1)))
                   }), tiles >= minTiles, covered == total else { continue }
@@ -47,7 +47,7 @@ extension Store {
         let first = (steps.lowerBound + level.size - 1) >> level.shift, last = ((steps.upperBound + 1) >> level.shift) - 1
         guard last - first + 1 >= max(1, minTiles),
               let total = try latestCount(seq: seq, key: key), total >= Store.tiledSeriesMinPoints,
-              try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(level.table)], { $0.int(0) }) != nil,
+              try db.tableExists(level.table),
               let keyID = try db.first("SELECT id FROM keys WHERE name = ?", [.text(key)], { $0.int(0) }) else { return nil }
         let args: [SQLValue] = [.integer(seq), .integer(keyID)]
         guard try db.first("SELECT coalesce(sum(count), 0) FROM \(level.table) WHERE run_seq = ? AND key_id = ?", args, { Int($0.int(0)) }) == total

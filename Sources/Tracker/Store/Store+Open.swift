@@ -40,6 +40,12 @@ extension Store {
     /// SQLite, is truncated, or is a tracker store newer than this binary or migrated differently.
     static func inspect(path: String) throws -> Inspection {
         if path == ":memory:" { return Inspection(kind: .missing, connection: nil) }
+        if StoreLocation.isPostgres(path) {
+            // A server database: it must exist (tracker never creates databases); an empty one
+            // (no table in the current schema) is `.empty`.
+            let db = try Connection(path: path, mode: .readOnly)
+            return Inspection(kind: try kind(of: db), connection: db)
+        }
         var st = stat()
         guard stat(path, &st) == 0 else {
             if errno == ENOENT { return Inspection(kind: .missing, connection: nil) }
@@ -56,6 +62,7 @@ extension Store {
     }
 
     private static func kind(of db: Connection) throws -> FileKind {
+        if db.isPostgres { return try postgresKind(of: db) }
         let names = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name") { $0.text(0) }
         let objects = try db.first("SELECT count(*) FROM sqlite_schema", []) { $0.int(0) } ?? 0
         let userVersion = try db.first("PRAGMA user_version", []) { $0.int(0) } ?? 0
@@ -79,6 +86,27 @@ extension Store {
             return .foreign(parts.joined(separator: "; "))
         }
         _ = try Migrator.pending(db, Migration.embedded)  // too new or migrated differently: refused here, untouched
+        return .tracker
+    }
+
+    /// `kind(of:)` for a PostgreSQL database, from information_schema (tables of the
+    /// connection's current schema) instead of sqlite_schema and SQLite's header pragmas.
+    private static func postgresKind(of db: Connection) throws -> FileKind {
+        let names = try db.query("""
+            SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name
+            """) { $0.text(0) }
+        if names.isEmpty { return .empty }
+        let bookkeeping = try db.first("""
+            SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()
+                AND table_name = 'schema_migrations' AND column_name IN ('version', 'name', 'checksum', 'applied_at')
+            """, []) { $0.int(0) } ?? 0
+        let recorded = bookkeeping == 4 ? try db.first("SELECT count(*) FROM schema_migrations WHERE version = 1", []) { $0.int(0) } ?? 0 : 0
+        guard recorded > 0 else {
+            let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
+            return .foreign("\(names.count) table\(names.count == 1 ? "" : "s"): \(shown); "
+                + (bookkeeping == 0 ? "no tracker migrations table" : "a schema_migrations table that is not tracker's"))
+        }
+        _ = try Migrator.pending(db, Migration.embeddedPostgres)
         return .tracker
     }
 }

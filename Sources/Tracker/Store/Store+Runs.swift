@@ -57,7 +57,7 @@ extension Store {
         if matches.count == 1 { return matches[0] }
         if let exact = matches.first(where: { $0.info.id == needle || $0.info.uuid == needle }) { return exact }
         if matches.count > 1 { throw TrackerError.ambiguousRun(idOrPrefix, candidates: matches.prefix(10).map { "\($0.info.id) (\($0.info.name))" }) }
-        let all = try db.query("SELECT r.id FROM runs r WHERE 1 \(deleted)") { $0.text(0) }
+        let all = try db.query("SELECT r.id FROM runs r WHERE TRUE \(deleted)") { $0.text(0) }
         let close = all.map { (id: $0, d: Spelling.distance(needle, String($0.prefix(max(needle.count, 1))))) }
             .filter { $0.d <= 2 }.sorted { ($0.d, $0.id) < ($1.d, $1.id) }.prefix(3).map(\.id)
         throw TrackerError.runNotFound(idOrPrefix, suggestions: close)
@@ -69,7 +69,7 @@ extension Store {
 
     /// Runs, newest first, optionally of one experiment.
     public func runs(experiment: String? = nil, includeDeleted: Bool = false, limit: Int? = nil) throws -> [RunInfo] {
-        var sql = "SELECT \(Store.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE 1"
+        var sql = "SELECT \(Store.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE TRUE"
         var args: [SQLValue] = []
         if let experiment { sql += " AND e.name = ?"; args.append(.text(experiment)) }
         if !includeDeleted { sql += " AND r.deleted_at IS NULL" }

@@ -6,6 +6,10 @@ import Foundation
 /// through `RunRecorder`s, which write on their own background connection.
 public final class Store {
     public let path: String
+    /// `path` fit to print: a PostgreSQL URL without its password.
+    public var displayPath: String { StoreLocation.redacted(path) }
+    /// Whether the store is a PostgreSQL database (`path` is a `postgresql://` URL).
+    public var isPostgres: Bool { db.isPostgres }
     public let readOnly: Bool
     let db: Connection
 
@@ -53,7 +57,7 @@ public final class Store {
         case .foreign(let detail): throw TrackerError.notATrackerStore(path: path, detail: detail)
         case .tracker: break
         }
-        guard let reader = inspection.connection, try !Migrator.pending(reader, Migration.embedded).isEmpty else { return [] }
+        guard let reader = inspection.connection, try !Migrator.pending(reader, Migration.embedded(for: reader)).isEmpty else { return [] }
         inspection.connection = nil
         let db = try Connection(path: path, mode: .readWrite)
         return try Migrator.migrate(db).map { ($0.version, $0.name) }
@@ -71,9 +75,16 @@ public final class Store {
     /// The newest schema version this binary knows.
     public static var supportedSchemaVersion: Int { Migration.embedded.map(\.version).max() ?? 0 }
 
-    /// `PRAGMA integrity_check`: "ok" for a healthy file.
+    /// `PRAGMA integrity_check`: "ok" for a healthy file. On PostgreSQL, which checks its own
+    /// pages, "ok" once the bookkeeping and every run's experiment read back (a cheap check
+    /// that the server answers and the schema is tracker's; `amcheck` is the deep one).
     public func integrityCheck() throws -> String {
-        try db.query("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "\n")
+        if db.isPostgres {
+            _ = try Migrator.appliedMigrations(db)
+            let orphans = try db.first("SELECT count(*) FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id WHERE e.id IS NULL", []) { $0.int(0) } ?? 0
+            return orphans == 0 ? "ok" : "\(orphans) run\(orphans == 1 ? "" : "s") without an experiment"
+        }
+        return try db.query("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "\n")
     }
 
     func requireWritable() throws {

@@ -46,7 +46,7 @@ extension Store: SyncSource {
 
     public func forEachSyncRow(of run: SyncRun, in table: RunTable, _ body: ([SQLValue]) throws -> Void) throws {
         // A store opened read-only from before the migration that made a table has none of its rows.
-        guard try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table.name)], { $0.int(0) }) != nil else { return }
+        guard try db.tableExists(table.name) else { return }
         let stmt = try db.cached(Store.syncSelect(table))
         try stmt.bind([.integer(run.ref.seq)])
         defer { stmt.reset() }
