@@ -67,13 +67,15 @@ struct AgentTests {
         }
     }
 
-    @Test("4 agents, a 12-run sweep: every run claimed and trained exactly once, each bit-identical to the sequential sweep")
-    func fourAgents() throws {
+    @Test("4 agents, a 12-run sweep: every run claimed and trained exactly once, each bit-identical to the sequential sweep (a SQLite store, and a PostgreSQL one when TRACKER_TEST_PG is set)",
+          arguments: TestDatabase.backends)
+    func fourAgents(backend: String) throws {
         let tmp = TempDir()
         let config = try Configs.write(AgentConfigs.sweep12, to: tmp)
         let expected = try sequential(tmp, config: config)
         #expect(expected.count == 12)
-        let db = tmp.path("queue.db")
+        let database = backend == "postgresql" ? try TestDatabase() : nil
+        let db = database?.url ?? tmp.path("queue.db")
         let queued = try submit(config, db: db)
         #expect(queued.count == 12 && Set(queued).count == 12)
         let status = try CLI.run(["sweep", "status", "--db", db])
@@ -98,6 +100,7 @@ struct AgentTests {
         try compare(store, against: expected)
         let done = try CLI.run(["sweep", "status", "--db", db])
         #expect(done.stdout.contains("12 runs: queued 0, running 0, stopped 0, done 12, failed 0"), "\(done.stdout)")
+        withExtendedLifetime(database) {}  // the PostgreSQL database lives until the end of the test
     }
 
     @Test("an agent killed with SIGKILL mid-run: the next agent claims that run first, resumes it from its checkpoint, and every run is bit-identical")
@@ -225,5 +228,30 @@ struct AgentTests {
         }
         let status = try CLI.run(["sweep", "status", "--db", db])
         #expect(status.stdout.contains("queued 12"), "nothing was claimed: \(status.stdout)")
+    }
+}
+
+/// A fresh database on the test PostgreSQL server named by `TRACKER_TEST_PG` (which
+/// scripts/test.sh starts), dropped (with any connection left) when released.
+final class TestDatabase {
+    /// The stores the backend-parameterised CLI tests run on.
+    static var backends: [String] { admin == nil ? ["sqlite"] : ["sqlite", "postgresql"] }
+    static let admin: String? = ProcessInfo.processInfo.environment["TRACKER_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    let url: String
+    private let name: String
+
+    init() throws {
+        guard let admin = TestDatabase.admin, let slash = admin.range(of: "/", options: .backwards), admin[..<slash.lowerBound].hasSuffix("//") == false else {
+            throw TrackerError.invalidArgument("TRACKER_TEST_PG is not set to postgresql://user@host:port/db")
+        }
+        name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try PGConnection(url: admin, readOnly: false).execute("CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+        url = String(admin[..<slash.lowerBound]) + "/" + name
+    }
+
+    deinit {
+        guard let admin = TestDatabase.admin, let pg = try? PGConnection(url: admin, readOnly: false) else { return }
+        try? pg.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 }
