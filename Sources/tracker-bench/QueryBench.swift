@@ -12,7 +12,7 @@ struct QueryBench: ParsableCommand {
         commandName: "query",
         abstract: "Filter and compare latency on a 10,000-run, 10,000,000-point store (bar: < 100 ms each).")
 
-    @Option(help: "The generated store (made once, then reused).") var path = FileManager.default.temporaryDirectory.path + "/tracker-query-bench.db"
+    @Option(help: "The generated store (made once, then reused): a file, or a postgresql:// URL of an empty database.") var path = FileManager.default.temporaryDirectory.path + "/tracker-query-bench.db"
     @Option(help: "Runs to generate.") var runs = 10_000
     @Option(help: "Metric points a run (4 keys × points/4 steps).") var pointsPerRun = 1_000
     @Option(help: "Measurements of each query (median reported).") var repeats = 10
@@ -22,7 +22,13 @@ struct QueryBench: ParsableCommand {
     static let compareFilter = "params.model.activation = 'relu' and params.optimizer.lr = 0.001 and params.dropout = 0.5 and params.batch_size = 64"
 
     func run() throws {
-        if !FileManager.default.fileExists(atPath: path) { try QueryBenchData(runs: runs, pointsPerRun: pointsPerRun).generate(at: path) }
+        if path.hasPrefix("postgresql://") || path.hasPrefix("postgres://") {
+            // A team store: generated in place the first time (an empty database), reused after.
+            let store = try Store(path: path)
+            if try store.runs(where: nil, limit: 1).isEmpty { try QueryBenchData(runs: runs, pointsPerRun: pointsPerRun).generate(into: store) }
+        } else if !FileManager.default.fileExists(atPath: path) {
+            try QueryBenchData(runs: runs, pointsPerRun: pointsPerRun).generate(at: path)
+        }
         if generateOnly { return }
         let store = try Store(path: path)
         let all = try store.runs(where: nil, limit: 1)

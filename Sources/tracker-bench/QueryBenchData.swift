@@ -12,11 +12,16 @@ struct QueryBenchData {
     func generate(at path: String) throws {
         let tmp = path + ".partial"
         for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp + s) }
+        do { try generate(into: try Store(path: tmp)) }
+        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+    }
+
+    /// Records the runs into `store` (a new SQLite file, or an empty PostgreSQL database).
+    func generate(into store: Store) throws {
         var rng = SplitMix64(state: 42)
         let steps = max(1, pointsPerRun / 4)
         let t0 = Date()
         do {
-            let store = try Store(path: tmp)
             for i in 0..<runs {
                 let lr = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2][rng.below(5)]
                 let dropout = [0.0, 0.2, 0.5][rng.below(3)]
@@ -50,6 +55,5 @@ struct QueryBenchData {
                 }
             }
         }
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
     }
 }
