@@ -81,6 +81,17 @@ struct ExplorerPageTests {
         for run in spec["runs"] as? [[String: Any]] ?? [] {
             #expect(Set(((run["params"] as? [String: Any]) ?? [:]).keys).isSubset(of: Set(params)), "only the params that vary")
         }
+        // Generated colour values: never the chosen param unless it is one of them, never echoed unescaped.
+        var rng = SplitMix64(state: 0xc0108)
+        let alphabet = Array("model.activation<>\"'&;%/ é٣0123456789")
+        for _ in 0..<20 {
+            let value = String((0..<(1 + rng.below(300))).map { _ in alphabet[rng.below(alphabet.count)] })
+            let page = try await HTTP.get(f.port, "/compare?\(runs)&colour=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            #expect(page.status == 200, "colour=\(value) → \(page.status)")
+            let chosen = try Self.spec(page.text)["colourBy"]
+            #expect(chosen is NSNull || (chosen as? String).map(params.contains) == true, "colour=\(value) → \(String(describing: chosen))")
+            #expect(!(value.count >= 12 && value.contains("<") && page.text.contains(value)), "colour=\(value) echoed unescaped")
+        }
         for bad in ["nope", "", "%3Cscript%3E"] {
             let other = try Self.spec(try await HTTP.get(f.port, "/compare?\(runs)&colour=\(bad)").text)
             #expect(other["colourBy"] is NSNull, "colour=\(bad) is not a varying param: one colour per run")

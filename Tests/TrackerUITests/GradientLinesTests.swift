@@ -113,4 +113,28 @@ struct GradientLinesTests {
         let none = get(f, "/api/runs/\(f.longRun)/grads/l2")
         #expect(none.status == 200 && (none.json["tensors"] as? [Any])?.isEmpty == true, "a run without gradient statistics has no lines")
     }
+
+    @Test("generated hostile statistics and points values: a 404 or a 400 saying which, never a crash or a 5xx; in-range points answer")
+    func generatedHostileInput() async throws {
+        let f = try await UIFixture.shared.get()
+        var rng = SplitMix64(state: 0x9e1)
+        let alphabet = Array("l2meanstdupdate_ratio%00;'\"-<>/\\ 0123456789٣é")
+        for _ in 0..<60 {
+            let stat = String((0..<(1 + rng.below(40))).map { _ in alphabet[rng.below(alphabet.count)] })
+            let encoded = stat.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let r = get(f, "/api/runs/\(f.batchNormRun)/grads/\(encoded)")
+            #expect(r.status == 200 || r.status == 404, "stat \(stat) → \(r.status) \(r.text)")
+        }
+        let junk = ["-", "+1", "0x10", "1 2", "٣", "1e9", "NaN", "9223372036854775808", "%00", ""]
+        for _ in 0..<40 {
+            let value = rng.below(3) == 0 ? String(rng.below(20_000)) : junk[rng.below(junk.count)] + String(rng.below(10))
+            let r = get(f, "/api/runs/\(f.batchNormRun)/grads/l2?points=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            // The server takes plain digits only (no sign), 0 (every value) to 10,000.
+            if !value.isEmpty, value.allSatisfy({ ("0"..."9").contains($0) }), let n = Int(value), (0...10_000).contains(n) {
+                #expect(r.status == 200, "points=\(value) → \(r.status) \(r.text)")
+            } else {
+                #expect(r.status == 400 && r.text.contains("points"), "points=\(value) → \(r.status) \(r.text)")
+            }
+        }
+    }
 }
