@@ -5,6 +5,8 @@ let benchmarks: [any ParsableCommand.Type] = [
     IngestBench.self,
     DataBench.self,
     TrainBench.self,
+    ProcessBench.self,
+    FashionBench.self,
     QueryBench.self,
     UIBench.self,
     AgentsBench.self,
