@@ -32,7 +32,7 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Tracker", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: optimized),
+        .target(name: "Tracker", dependencies: ["CSQLite", "CLibPQ", "CKernels"], swiftSettings: optimized),
         // The version and the git commit, embedded at build time (see Plugins/GitCommitPlugin).
         .target(name: "BuildInfo", plugins: ["GitCommitPlugin"]),
         .plugin(name: "GitCommitPlugin", capability: .buildTool()),

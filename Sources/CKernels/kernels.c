@@ -202,3 +202,101 @@ void tracker_relu_statistics(const float *restrict y, long rows, long cols, floa
     *sum = total;
     *dead_columns = dead;
 }
+
+void tracker_unit_bytes_to_float(const unsigned char *restrict src, float *restrict dst, long n) {
+    for (long i = 0; i < n; i++) dst[i] = (float)src[i] / 255.0f;
+}
+
+// Activation passes: plain loops that clang vectorises at -O3 (a select per lane, no
+// reassociation), so every element sees the formula's operations whatever the width.
+void tracker_leaky_relu_forward(const float *restrict x, float *restrict y, long n, float slope) {
+    if (slope == 0.0f) {
+        for (long i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0.0f ? v : 0.0f; }
+    } else {
+        for (long i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0.0f ? v : slope * v; }
+    }
+}
+
+void tracker_leaky_relu_backward(const float *restrict s, const float *restrict g, float *restrict d, long n, float slope) {
+    if (slope == 0.0f) {
+        for (long i = 0; i < n; i++) d[i] = s[i] > 0.0f ? g[i] : 0.0f;
+    } else {
+        for (long i = 0; i < n; i++) d[i] = s[i] > 0.0f ? g[i] : slope * g[i];
+    }
+}
+
+void tracker_sigmoid_backward(const float *restrict y, const float *restrict g, float *restrict d, long n) {
+    for (long i = 0; i < n; i++) d[i] = g[i] * y[i] * (1.0f - y[i]);
+}
+
+void tracker_tanh_backward(const float *restrict y, const float *restrict g, float *restrict d, long n) {
+    for (long i = 0; i < n; i++) d[i] = g[i] * (1.0f - y[i] * y[i]);
+}
+
+static inline unsigned long long rotl64(unsigned long long x, int k) { return (x << k) | (x >> (64 - k)); }
+
+void tracker_dropout_forward(const float *restrict x, float *restrict y, float *restrict mask, long n,
+                             float drop, float keep, unsigned long long *restrict state) {
+    unsigned long long s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
+    for (long i = 0; i < n; i++) {
+        unsigned long long r = rotl64(s1 * 5, 7) * 9;
+        unsigned long long t = s1 << 17;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl64(s3, 45);
+        float u = (float)(r >> 40) * (1.0f / 16777216.0f);
+        float k = u < drop ? 0.0f : keep;
+        mask[i] = k;
+        y[i] = x[i] * k;
+    }
+    state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3;
+}
+
+void tracker_multiply(const float *restrict g, const float *restrict mask, float *restrict d, long n) {
+    for (long i = 0; i < n; i++) d[i] = g[i] * mask[i];
+}
+
+void tracker_column_mean_variance(const float *restrict x, long rows, long cols, float *restrict mean, float *restrict variance) {
+    for (long c = 0; c < cols; c++) { mean[c] = 0.0f; variance[c] = 0.0f; }
+    for (long r = 0; r < rows; r++) { const float *row = x + r * cols; for (long c = 0; c < cols; c++) mean[c] += row[c]; }
+    float n = (float)rows;
+    for (long c = 0; c < cols; c++) mean[c] /= n;
+    for (long r = 0; r < rows; r++) {
+        const float *row = x + r * cols;
+        for (long c = 0; c < cols; c++) { float d = row[c] - mean[c]; variance[c] += d * d; }
+    }
+    for (long c = 0; c < cols; c++) variance[c] /= n;
+}
+
+void tracker_batchnorm_normalize(const float *restrict x, long rows, long cols, const float *restrict mean, const float *restrict inv,
+                                 const float *restrict gamma, const float *restrict beta, float *restrict xhat, float *restrict y) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        float *hr = xhat + r * cols, *yr = y + r * cols;
+        for (long c = 0; c < cols; c++) {
+            float h = (xr[c] - mean[c]) * inv[c];
+            hr[c] = h;
+            yr[c] = gamma[c] * h + beta[c];
+        }
+    }
+}
+
+void tracker_batchnorm_parameter_gradients(const float *restrict g, const float *restrict xhat, long rows, long cols,
+                                           float *restrict dgamma, float *restrict dbeta) {
+    for (long c = 0; c < cols; c++) { dgamma[c] = 0.0f; dbeta[c] = 0.0f; }
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * cols, *hr = xhat + r * cols;
+        for (long c = 0; c < cols; c++) { dbeta[c] += gr[c]; dgamma[c] += gr[c] * hr[c]; }
+    }
+}
+
+void tracker_batchnorm_input_gradient(const float *restrict g, const float *restrict xhat, long rows, long cols, const float *restrict k,
+                                      const float *restrict dbeta, const float *restrict dgamma, float n, int training, float *restrict d) {
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * cols, *hr = xhat + r * cols;
+        float *dr = d + r * cols;
+        if (training) {
+            for (long c = 0; c < cols; c++) dr[c] = k[c] * (n * gr[c] - dbeta[c] - hr[c] * dgamma[c]);
+        } else {
+            for (long c = 0; c < cols; c++) dr[c] = k[c] * n * gr[c];
+        }
+    }
+}

@@ -38,6 +38,8 @@ public struct BatchIterator: Sendable {
     private var augmentRNG: RandomStream
     private var order: [Int32] = []
     private var orderEpoch = -1
+    /// One sample as Float32 before augmentation, when the set holds bytes.
+    private var rowScratch: [Float] = []
 
     /// - Parameters:
     ///   - training: shuffle every epoch and augment; false serves samples in order, as is.
@@ -145,15 +147,34 @@ public struct BatchIterator: Sendable {
         if orderEpoch != epoch { drawOrder() }
         let start = batch * batchSize
         let rows = min(batchSize, dataset.count - start)
-        dataset.x.withUnsafeBufferPointer { all in
+        if case .float(let all) = dataset.values {
+            all.withUnsafeBufferPointer { all in
+                for row in 0..<rows {
+                    let i = Int(order[start + row])
+                    let source = UnsafeBufferPointer(rebasing: all[(i * f)..<((i + 1) * f)])
+                    let destination = UnsafeMutableBufferPointer(rebasing: x[(row * f)..<((row + 1) * f)])
+                    if let augmenter {
+                        augmenter.augment(source, into: destination, rng: &augmentRNG)
+                    } else {
+                        _ = destination.update(fromContentsOf: source)
+                    }
+                    copyTarget(row, i)
+                }
+            }
+        } else if let base = x.baseAddress {
+            // Bytes: each row converted to Float32 as it is served (augmented from a scratch row).
+            if augmenter != nil && rowScratch.count != f { rowScratch = [Float](repeating: 0, count: f) }
             for row in 0..<rows {
                 let i = Int(order[start + row])
-                let source = UnsafeBufferPointer(rebasing: all[(i * f)..<((i + 1) * f)])
-                let destination = UnsafeMutableBufferPointer(rebasing: x[(row * f)..<((row + 1) * f)])
                 if let augmenter {
-                    augmenter.augment(source, into: destination, rng: &augmentRNG)
+                    rowScratch.withUnsafeMutableBufferPointer { scratch in
+                        guard let s = scratch.baseAddress else { return }
+                        dataset.copyRow(i, into: s)
+                        augmenter.augment(UnsafeBufferPointer(scratch), into: UnsafeMutableBufferPointer(rebasing: x[(row * f)..<((row + 1) * f)]),
+                                          rng: &augmentRNG)
+                    }
                 } else {
-                    _ = destination.update(fromContentsOf: source)
+                    dataset.copyRow(i, into: base + row * f)
                 }
                 copyTarget(row, i)
             }

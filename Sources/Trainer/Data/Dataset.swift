@@ -1,4 +1,9 @@
-/// A dataset held in memory: `count` samples of `features` Float32 values each.
+import CKernels
+
+/// A dataset held in memory: `count` samples of `features` values each, as Float32 or — for
+/// 8-bit images — as the bytes k that stand for k / 255 (`FeatureValues.unitBytes`, a quarter
+/// of the memory, converted a batch at a time by `copyRow`; the same Float32 values
+/// `Float(k) / 255` either way).
 ///
 /// Classification sets carry one `Int32` label a sample (`labels`, `numClasses > 0`);
 /// regression sets carry `targetWidth` Float32 targets a sample (`targets`). Image sets
@@ -18,8 +23,28 @@ public struct Dataset: Sendable, Equatable {
     public let features: Int
     /// Number of samples.
     public let count: Int
-    /// `count × features` values, row-major.
-    public var x: [Float]
+    /// How the `count × features` values are held, row-major.
+    public enum FeatureValues: Sendable, Equatable {
+        case float([Float])
+        /// The bytes k of 8-bit images, standing for `Float(k) / 255`.
+        case unitBytes([UInt8])
+    }
+
+    /// The values as they are held.
+    public private(set) var values: FeatureValues
+
+    /// `count × features` values, row-major, as Float32. For a byte set this builds the whole
+    /// Float32 array (four times its memory); the training and evaluation paths read rows
+    /// through `copyRow` instead. Setting it stores Float32 values.
+    public var x: [Float] {
+        get {
+            switch values {
+            case .float(let v): return v
+            case .unitBytes(let b): return IDXDataset.scaled(b)
+            }
+        }
+        set { values = .float(newValue) }
+    }
     /// One label a sample in `0..<numClasses` (empty for regression).
     public var labels: [Int32]
     /// `count × targetWidth` values (empty for classification).
@@ -49,9 +74,57 @@ public struct Dataset: Sendable, Equatable {
                 "\(name): \(sequenceShape.length) positions of \(sequenceShape.token) features and a mask do not make \(features) features")
         }
         self.name = name; self.features = features; self.count = labels.count
-        self.x = x; self.labels = labels; self.targets = []
+        self.values = .float(x); self.labels = labels; self.targets = []
         self.numClasses = numClasses; self.targetWidth = 0; self.imageShape = imageShape
         self.sequenceShape = sequenceShape
+    }
+
+    /// A classification set of 8-bit images held as their bytes (value k stands for k / 255).
+    public init(name: String, features: Int, bytes: [UInt8], labels: [Int32], numClasses: Int,
+                imageShape: ImageShape? = nil) throws {
+        guard features > 0, bytes.count == labels.count * features else {
+            throw DataError.invalidRequest(
+                "\(name): \(bytes.count) values do not make \(labels.count) samples of \(features) features")
+        }
+        if let bad = labels.first(where: { $0 < 0 || Int($0) >= numClasses }) {
+            throw DataError.invalidRequest("\(name): label \(bad) is outside 0..<\(numClasses)")
+        }
+        try Dataset.checkShape(imageShape, features: features, name: name)
+        self.name = name; self.features = features; self.count = labels.count
+        self.values = .unitBytes(bytes); self.labels = labels; self.targets = []
+        self.numClasses = numClasses; self.targetWidth = 0; self.imageShape = imageShape
+        self.sequenceShape = nil
+    }
+
+    /// Writes sample `index`'s `features` values, as Float32, to `destination`.
+    @inline(__always)
+    public func copyRow(_ index: Int, into destination: UnsafeMutablePointer<Float>) {
+        let f = features
+        switch values {
+        case .float(let v):
+            v.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                destination.update(from: base + index * f, count: f)
+            }
+        case .unitBytes(let b):
+            b.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                tracker_unit_bytes_to_float(base + index * f, destination, f)
+            }
+        }
+    }
+
+    /// Same samples, labels, targets and shapes; the values compared as Float32 whichever way
+    /// each side holds them.
+    public static func == (a: Dataset, b: Dataset) -> Bool {
+        guard a.name == b.name, a.features == b.features, a.count == b.count, a.labels == b.labels,
+              a.targets == b.targets, a.numClasses == b.numClasses, a.targetWidth == b.targetWidth,
+              a.imageShape == b.imageShape, a.sequenceShape == b.sequenceShape else { return false }
+        switch (a.values, b.values) {
+        case (.float(let x), .float(let y)): return x == y
+        case (.unitBytes(let x), .unitBytes(let y)): return x == y
+        default: return a.x == b.x
+        }
     }
 
     /// A regression set with `targetWidth` targets a sample.
@@ -65,7 +138,7 @@ public struct Dataset: Sendable, Equatable {
         }
         try Dataset.checkShape(imageShape, features: features, name: name)
         self.name = name; self.features = features; self.count = x.count / features
-        self.x = x; self.labels = []; self.targets = targets
+        self.values = .float(x); self.labels = []; self.targets = targets
         self.numClasses = 0; self.targetWidth = targetWidth; self.imageShape = imageShape
         self.sequenceShape = nil
     }
@@ -93,14 +166,22 @@ public struct Dataset: Sendable, Equatable {
         if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
             throw DataError.invalidRequest("\(self.name): sample index \(bad) is outside 0..<\(count)")
         }
-        var newX = [Float](repeating: 0, count: indices.count * features)
-        x.withUnsafeBufferPointer { src in
-            newX.withUnsafeMutableBufferPointer { dst in
-                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
-                for (row, i) in indices.enumerated() {
-                    (to + row * features).update(from: from + i * features, count: features)
+        if case .unitBytes(let bytes) = values, isClassification {
+            let f = features
+            var newBytes = [UInt8](repeating: 0, count: indices.count * f)
+            bytes.withUnsafeBufferPointer { src in
+                newBytes.withUnsafeMutableBufferPointer { dst in
+                    guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+                    for (row, i) in indices.enumerated() { (to + row * f).update(from: from + i * f, count: f) }
                 }
             }
+            return try Dataset(name: name ?? self.name, features: f, bytes: newBytes, labels: indices.map { labels[$0] },
+                               numClasses: numClasses, imageShape: imageShape)
+        }
+        var newX = [Float](repeating: 0, count: indices.count * features)
+        newX.withUnsafeMutableBufferPointer { dst in
+            guard let to = dst.baseAddress else { return }
+            for (row, i) in indices.enumerated() { copyRow(i, into: to + row * features) }
         }
         if isClassification {
             return try Dataset(name: name ?? self.name, features: features, x: newX,
@@ -116,6 +197,9 @@ public struct Dataset: Sendable, Equatable {
 
     /// The same samples read as images of `shape` (a CSV whose columns are pixels).
     public func withImageShape(_ shape: ImageShape) throws -> Dataset {
+        if case .unitBytes(let b) = values, isClassification {
+            return try Dataset(name: name, features: features, bytes: b, labels: labels, numClasses: numClasses, imageShape: shape)
+        }
         if isClassification {
             return try Dataset(name: name, features: features, x: x, labels: labels, numClasses: numClasses, imageShape: shape)
         }

@@ -17,7 +17,8 @@ public enum Fingerprint {
         for part in parts {
             let shape = [part.count, part.features, part.numClasses, part.targetWidth,
                          part.imageShape?.height ?? 0, part.imageShape?.width ?? 0]
-            let bytes = byteEncoding(part.x)
+            let bytes: [UInt8]?
+            if case .unitBytes(let b) = part.values { bytes = b } else { bytes = byteEncoding(part.x) }
             let tag = bytes == nil ? "f32" : "u8"
             hash.update(Array("part \(tag) \(shape.map(String.init).joined(separator: " "))\n".utf8))
             // x86-64 and arm64 are little-endian, so native bytes are the canonical bytes.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Looks for `train-images-idx3-ubyte` / `train-labels-idx1-ubyte` (and `t10k-...` for the
 /// test part), gzipped (`.gz`) or not, also in the `train-images.idx3-ubyte` spelling.
-/// Pixels are scaled to [0, 1] by dividing by 255.
+/// Pixels are scaled to [0, 1] by dividing by 255 (held as the bytes, see `Dataset.FeatureValues`).
 public enum IDXDataset {
     /// Where the Debian package `dataset-fashion-mnist` installs Fashion-MNIST.
     public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
@@ -64,10 +64,10 @@ public enum IDXDataset {
         if images.dimensions.count == 3 {
             shape = Dataset.ImageShape(height: images.dimensions[1], width: images.dimensions[2])
         }
-        let x = scaled(images.bytes)
         let labelValues = labels.bytes.map { Int32($0) }
         let numClasses = Int(labelValues.max() ?? 0) + 1
-        return try Dataset(name: name, features: features, x: x, labels: labelValues,
+        // Kept as the bytes they are (a quarter of Float32's memory), converted a batch at a time.
+        return try Dataset(name: name, features: features, bytes: images.bytes, labels: labelValues,
                            numClasses: numClasses, imageShape: shape)
     }
 

@@ -35,7 +35,7 @@ public enum IDXReader {
     }
 
     /// Parses IDX bytes; `path` names the source in errors.
-    public static func parse(_ bytes: [UInt8], path: String = "<memory>") throws -> IDXArray {
+    public static func parse(_ bytes: consuming [UInt8], path: String = "<memory>") throws -> IDXArray {
         guard bytes.count >= 4 else {
             throw DataError.truncated(path: path, expected: 4, actual: bytes.count)
         }
@@ -72,7 +72,8 @@ public enum IDXReader {
             throw DataError.unsupportedIDX(
                 path: path, reason: "\(bytes.count - expected) bytes after the data; the header's dimensions \(dimensions) do not match the file")
         }
-        return IDXArray(dimensions: dimensions, bytes: Array(bytes[headerSize...]))
+        bytes.removeFirst(headerSize)  // in place when the caller handed the array over: no second copy of the file
+        return IDXArray(dimensions: dimensions, bytes: bytes)
     }
 
     /// Serialises an array as IDX bytes (unsigned bytes), for fixtures and exports.

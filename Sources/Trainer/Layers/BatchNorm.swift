@@ -1,3 +1,4 @@
+import CKernels
 /// Batch normalisation over the batch dimension (Ioffe & Szegedy, 2015).
 ///
 /// Training: per feature, the batch mean μ and biased variance σ² normalise the input,
@@ -61,16 +62,9 @@ public final class BatchNorm: Layer {
         columnB.withUnsafeMutableBufferPointer { varBuf in
             let inv = istd.baseAddress!, mean = meanBuf.baseAddress!, variance = varBuf.baseAddress!
             if useBatch && batch > 0 {
-                mean.update(repeating: 0, count: w)
-                variance.update(repeating: 0, count: w)
-                for r in 0..<batch { let row = x + r * w; for c in 0..<w { mean[c] += row[c] } }
+                // Column sums in row order (C, vectorised across columns).
+                tracker_column_mean_variance(x, batch, w, mean, variance)
                 let n = Float(batch)
-                for c in 0..<w { mean[c] /= n }
-                for r in 0..<batch {
-                    let row = x + r * w
-                    for c in 0..<w { let d = row[c] - mean[c]; variance[c] += d * d }
-                }
-                for c in 0..<w { variance[c] /= n }
                 if context.training {
                     let m = momentum, unbias = n / Swift.max(n - 1, 1)
                     let rm = runningMean.data, rv = runningVariance.data
@@ -84,14 +78,7 @@ public final class BatchNorm: Layer {
                 variance.update(from: runningVariance.data, count: w)
             }
             for c in 0..<w { inv[c] = 1 / (variance[c] + epsilon).squareRoot() }
-            for r in 0..<batch {
-                let xr = x + r * w, hr = xh + r * w, yr = y + r * w
-                for c in 0..<w {
-                    let h = (xr[c] - mean[c]) * inv[c]
-                    hr[c] = h
-                    yr[c] = gamma[c] * h + beta[c]
-                }
-            }
+            tracker_batchnorm_normalize(x, batch, w, mean, inv, gamma, beta, xh, y)
         }}}
         return out
     }
@@ -102,12 +89,7 @@ public final class BatchNorm: Layer {
         let batch = xhat.rows, w = inputWidth
         let g = gradOutput.data, xh = xhat.data
         let dGamma = scale.gradient.data, dBeta = shift.gradient.data, gamma = scale.value.data
-        dGamma.update(repeating: 0, count: w)
-        dBeta.update(repeating: 0, count: w)
-        for r in 0..<batch {
-            let gr = g + r * w, hr = xh + r * w
-            for c in 0..<w { dBeta[c] += gr[c]; dGamma[c] += gr[c] * hr[c] }
-        }
+        tracker_batchnorm_parameter_gradients(g, xh, batch, w, dGamma, dBeta)
         guard needsInputGradient else { return nil }
         let gx = Tensor.reusing(gradInput, shape: xhat.shape)
         gradInput = gx
@@ -116,14 +98,7 @@ public final class BatchNorm: Layer {
         columnA.withUnsafeMutableBufferPointer { kBuf in
             let inv = istd.baseAddress!, k = kBuf.baseAddress!
             for c in 0..<w { k[c] = gamma[c] * inv[c] / n }
-            for r in 0..<batch {
-                let gr = g + r * w, hr = xh + r * w, dr = d + r * w
-                if training {
-                    for c in 0..<w { dr[c] = k[c] * (n * gr[c] - dBeta[c] - hr[c] * dGamma[c]) }
-                } else {
-                    for c in 0..<w { dr[c] = k[c] * n * gr[c] }
-                }
-            }
+            tracker_batchnorm_input_gradient(g, xh, batch, w, k, dBeta, dGamma, n, training ? 1 : 0, d)
         }}
         return gx
     }

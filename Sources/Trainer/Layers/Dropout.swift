@@ -1,3 +1,4 @@
+import CKernels
 /// Inverted dropout (Srivastava et al., 2014): in training each element is zeroed with
 /// probability `p` and the survivors are scaled by `1 / (1 − p)`, so the expectation is
 /// unchanged; in evaluation the layer is the identity.
@@ -32,13 +33,14 @@ public final class Dropout: Layer {
         mask = m; output = out
         let keep = 1 / (1 - p), drop = p
         let md = m.data, x = input.data, y = out.data
-        var stream = context.random.dropout
-        for i in 0..<input.count {
-            let k: Float = stream.nextFloat() < drop ? 0 : keep
-            md[i] = k
-            y[i] = x[i] * k
+        // One draw a element from the dropout stream, u < p drops (C: the same xoshiro256** steps).
+        let s = context.random.dropout.state
+        var words: (UInt64, UInt64, UInt64, UInt64) = (s.0, s.1, s.2, s.3)
+        withUnsafeMutableBytes(of: &words) { raw in
+            guard let w = raw.baseAddress?.assumingMemoryBound(to: UInt64.self) else { return }
+            tracker_dropout_forward(x, y, md, input.count, drop, keep, w)
         }
-        context.random.dropout = stream
+        context.random.dropout = RandomStream(state: words)
         return out
     }
 
@@ -50,7 +52,7 @@ public final class Dropout: Layer {
         let gx = Tensor.reusing(gradInput, shape: mask.shape)
         gradInput = gx
         let m = mask.data, g = gradOutput.data, d = gx.data
-        for i in 0..<mask.count { d[i] = g[i] * m[i] }
+        tracker_multiply(g, m, d, mask.count)
         return gx
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 /// The leaky rectifier `y = x` for `x > 0`, else `slope · x` (default slope 0.01, as PyTorch).
 public final class LeakyReLU: ActivationStatisticsSource {
     public let kind = "leaky_relu"
@@ -21,7 +22,7 @@ public final class LeakyReLU: ActivationStatisticsSource {
         let out = Tensor.reusing(output, shape: input.shape)
         output = out
         let x = input.data, y = out.data, a = slope
-        for i in 0..<input.count { y[i] = x[i] > 0 ? x[i] : a * x[i] }
+        tracker_leaky_relu_forward(x, y, input.count, a)  // y = x > 0 ? x : a · x (C, vectorised)
         return out
     }
 
@@ -32,7 +33,7 @@ public final class LeakyReLU: ActivationStatisticsSource {
         let gx = Tensor.reusing(gradInput, shape: input.shape)
         gradInput = gx
         let x = input.data, g = gradOutput.data, d = gx.data, a = slope
-        for i in 0..<input.count { d[i] = x[i] > 0 ? g[i] : a * g[i] }
+        tracker_leaky_relu_backward(x, g, d, input.count, a)  // d = x > 0 ? g : a · g
         return gx
     }
 

@@ -1,3 +1,4 @@
+import CKernels
 /// The rectifier `y = max(x, 0)`, element-wise; the gradient passes where `y > 0`.
 public final class ReLU: ActivationStatisticsSource {
     public let kind = "relu"
@@ -14,7 +15,7 @@ public final class ReLU: ActivationStatisticsSource {
         let out = Tensor.reusing(output, shape: input.shape)
         output = out
         let x = input.data, y = out.data
-        for i in 0..<input.count { y[i] = x[i] > 0 ? x[i] : 0 }
+        tracker_leaky_relu_forward(x, y, input.count, 0)  // y = x > 0 ? x : 0 (C, vectorised)
         return out
     }
 
@@ -25,7 +26,7 @@ public final class ReLU: ActivationStatisticsSource {
         let gx = Tensor.reusing(gradInput, shape: output.shape)
         gradInput = gx
         let y = output.data, g = gradOutput.data, d = gx.data
-        for i in 0..<output.count { d[i] = y[i] > 0 ? g[i] : 0 }
+        tracker_leaky_relu_backward(y, g, d, output.count, 0)  // d = y > 0 ? g : 0
         return gx
     }
 

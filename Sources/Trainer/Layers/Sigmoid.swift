@@ -1,3 +1,4 @@
+import CKernels
 /// The logistic function `y = 1 / (1 + e^(−x))`, element-wise; `∂y/∂x = y (1 − y)`.
 public final class Sigmoid: ActivationStatisticsSource {
     public let kind = "sigmoid"
@@ -23,7 +24,7 @@ public final class Sigmoid: ActivationStatisticsSource {
         let gx = Tensor.reusing(gradInput, shape: output.shape)
         gradInput = gx
         let y = output.data, g = gradOutput.data, d = gx.data
-        for i in 0..<output.count { d[i] = g[i] * y[i] * (1 - y[i]) }
+        tracker_sigmoid_backward(y, g, d, output.count)  // d = g · y · (1 − y) (C, vectorised)
         return gx
     }
 

@@ -14,6 +14,7 @@ public final class ModelTrainer {
     private let crossEntropy = SoftmaxCrossEntropy()
     private let squaredError = MeanSquaredError()
     private var evaluationBatch: Tensor?
+    private var servedBatch: Tensor?
 
     /// Updates made so far (the schedules' `t`).
     public var step: Int { optimizer.stepCount }
@@ -118,6 +119,36 @@ public final class ModelTrainer {
         }
         let n = Double(inputs.rows)
         return Evaluation(count: inputs.rows, loss: lossSum / n, accuracy: Double(correct) / n)
+    }
+
+    /// Mean cross-entropy and accuracy over a labelled set served in batches: `fill` writes the
+    /// next batch (at most `batchSize` rows) into the [batchSize, inputWidth] tensor and its
+    /// labels into the array, and returns the rows written, or nil at the end. The same passes
+    /// and sums as `evaluate(inputs:labels:batchSize:)` over the whole set, without holding it.
+    public func evaluate(batchSize: Int, batchStatistics: Bool = false,
+                         fill: (Tensor, inout [Int32]) throws -> Int?) throws -> Evaluation {
+        let size = Swift.max(1, batchSize)
+        let full = Tensor.reusing(servedBatch, shape: [size, model.inputWidth])
+        servedBatch = full
+        var labels = [Int32](repeating: 0, count: size)
+        var lossSum = 0.0, correct = 0, total = 0
+        while let rows = try fill(full, &labels), rows > 0 {
+            guard rows <= size else { throw TrainerError.invalidInput("\(rows) rows served for batches of \(size)") }
+            let batch = rows == size ? full : full.rows(0..<rows, reusing: evaluationBatch)
+            if rows != size { evaluationBatch = batch }
+            let y = rows == size ? labels : Array(labels[0..<rows])
+            var context = PassContext.evaluation(batchStatistics: batchStatistics)
+            let outputs = model.forward(batch, context: &context)
+            if let bad = y.first(where: { $0 < 0 || Int($0) >= outputs.columns }) {
+                throw TrainerError.invalidInput("label \(bad) outside 0..<\(outputs.columns)")
+            }
+            lossSum += SoftmaxCrossEntropy.loss(logits: outputs, labels: y) * Double(rows)
+            correct += Accuracy.correct(logits: outputs, labels: y)
+            total += rows
+        }
+        guard total > 0 else { throw TrainerError.invalidInput("an empty set to evaluate") }
+        let n = Double(total)
+        return Evaluation(count: total, loss: lossSum / n, accuracy: Double(correct) / n)
     }
 
     /// Mean squared error over a whole regression set, in evaluation passes.
