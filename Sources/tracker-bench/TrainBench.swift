@@ -32,6 +32,11 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Steps per segment when measuring the statistics overhead (pairs: off then on).")
     var statsSegment = 8
 
+    func validate() throws {
+        guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2 (the first epoch is a warm-up)") }
+        guard statsEpochs >= 1, statsSegment >= 1 else { throw ValidationError("--stats-epochs and --stats-segment must be at least 1") }
+    }
+
     func run() throws {
         BLAS.setThreads(threads)
         let (inputs, labels, source) = TrainData.load(directory: data, samples: samples)

@@ -30,6 +30,10 @@ typedef struct {
 void tracker_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
                          const tracker_adam_coefficients *k, float small, tracker_step_moments *moments);
 
+/// The vector path the kernels take on this CPU ("avx2" or "sse2"): the statistics' sums are
+/// taken in that many lanes, so it belongs in a run's environment.
+const char *tracker_kernel_path(void);
+
 /// Threads the element-wise kernels may use (the BLAS thread count; 1 keeps them on the
 /// calling thread). Large Adam updates are then split in two halves.
 void tracker_kernels_set_threads(int threads);

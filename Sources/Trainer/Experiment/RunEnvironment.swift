@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import Tracker
 
@@ -14,21 +15,23 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var blasThreads: Int
     public var datasetFingerprint: String
     public var seed: UInt64
+    /// The C kernels' vector path ("avx2" or "sse2"; absent in runs recorded before it was kept).
+    public var kernels: String?
 
     enum CodingKeys: String, CodingKey {
         case toolVersion = "tool_version", gitCommit = "git_commit", swiftVersion = "swift_version", os, cpu, blas
-        case blasCore = "blas_core", blasThreads = "blas_threads", datasetFingerprint = "dataset_fingerprint", seed
+        case blasCore = "blas_core", blasThreads = "blas_threads", datasetFingerprint = "dataset_fingerprint", seed, kernels
     }
 
     /// The fields whose difference breaks bit-identity (the dataset and seed are compared by the config).
-    public static let determinismFields = ["cpu", "blas", "blas_core", "blas_threads", "swift_version", "git_commit", "dataset_fingerprint"]
+    public static let determinismFields = ["cpu", "blas", "blas_core", "blas_threads", "kernels", "swift_version", "git_commit", "dataset_fingerprint"]
 
     /// The environment of this process, with BLAS set to `threads` threads.
     public static func current(threads: Int, datasetFingerprint: String, seed: UInt64) -> RunEnvironment {
         RunEnvironment(
             toolVersion: TrainerInfo.version, gitCommit: gitCommit, swiftVersion: swiftVersion, os: osDescription,
             cpu: cpuModel, blas: String(cString: openblas_get_config()), blasCore: String(cString: openblas_get_corename()),
-            blasThreads: threads, datasetFingerprint: datasetFingerprint, seed: seed)
+            blasThreads: threads, datasetFingerprint: datasetFingerprint, seed: seed, kernels: String(cString: tracker_kernel_path()))
     }
 
     public var json: JSONValue { (try? JSONValue.from(self)) ?? .object([:]) }
