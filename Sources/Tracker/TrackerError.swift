@@ -3,6 +3,10 @@ import Foundation
 /// Errors of the Tracker, each with a message that says what to do.
 public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
     case cannotOpen(path: String, reason: String)
+    /// A PostgreSQL server that cannot be reached or refuses the connection (or a URL libpq
+    /// cannot read): what is wrong in the user's words, and libpq's own (shown with --verbose).
+    /// Neither holds the URL's password.
+    case cannotConnect(path: String, problem: String, detail: String)
     case databaseMissing(path: String)
     case notADatabase(path: String, reason: String)
     case databaseTooNew(path: String, version: Int, supported: Int)
@@ -30,6 +34,8 @@ public enum TrackerError: Error, LocalizedError, Equatable, Sendable {
                 return "cannot open the database '\(StoreLocation.redacted(path))': \(reason). Nothing was changed; pass another URL with --db."
             }
             return "cannot open the database '\(StoreLocation.redacted(path))': \(reason). Check that the path exists and is writable, or pass another with --db."
+        case .cannotConnect(let path, let problem, _):
+            return "cannot open the database '\(StoreLocation.redacted(path))': \(problem). Nothing was changed."
         case .databaseMissing(let path):
             return "no tracker store at '\(StoreLocation.redacted(path))'; `tracker train CONFIG` creates one (or pass another with --db PATH). Nothing was created."
         case .notADatabase(let path, let reason):
@@ -74,6 +80,7 @@ extension TrackerError {
         switch self {
         case .migrationFailed(_, _, let reason): reason
         case .writerFailed(let message): message
+        case .cannotConnect(_, _, let detail): "libpq: " + detail
         default: nil
         }
     }

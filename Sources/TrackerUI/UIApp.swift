@@ -85,7 +85,7 @@ public struct UIApp: Sendable {
         switch error {
         case .runNotFound, .ambiguousRun, .experimentNotFound, .checkpointNotFound: 404
         case .invalidArgument: 400
-        case .databaseMissing, .cannotOpen, .notADatabase, .notATrackerStore, .needsMigration, .databaseTooNew, .migrationChanged: 503
+        case .databaseMissing, .cannotOpen, .cannotConnect, .notADatabase, .notATrackerStore, .needsMigration, .databaseTooNew, .migrationChanged: 503
         default: 500
         }
     }

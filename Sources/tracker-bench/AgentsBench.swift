@@ -3,8 +3,9 @@ import Foundation
 import Tracker
 
 /// `tracker-bench agents`: an 8-run sweep trained by 1, 2 and 4 `tracker agent` processes on
-/// one SQLite store: wall time, and the share of the agents' time spent claiming runs and
-/// writing to the store (the cost of sharing the queue; it must be negligible).
+/// one store (a fresh SQLite file per count, or the PostgreSQL database `--db` names): wall
+/// time, and the share of the agents' time spent claiming runs and writing to the store (the
+/// cost of sharing the queue; it must be negligible).
 struct AgentsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agents", abstract: "An 8-run sweep with 1, 2 and 4 agents: wall time, share spent claiming and recording.")
@@ -14,6 +15,9 @@ struct AgentsBench: ParsableCommand {
 
     @Option(help: "Agent counts to measure, comma-separated.")
     var agents = "1,2,4"
+
+    @Option(help: ArgumentHelp("The store: a postgresql:// URL (or a file) shared by every count, each queueing its sweep under an experiment of its own (agents-bench-N-XXXX, left there); default: a fresh SQLite file per count.", valueName: "path"))
+    var db: String?
 
     static let sweep = """
         experiment: agents-bench
@@ -40,15 +44,18 @@ struct AgentsBench: ParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-bench-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("sweep.yaml").path
-        try Self.sweep.write(toFile: config, atomically: true, encoding: .utf8)
-        print("8-run sweep (spirals 12000, 3-layer MLP of width 32–96, 6 epochs, a checkpoint each), agents on one SQLite store; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let storeKind = db.map { StoreLocation.isPostgres($0) ? "PostgreSQL \(StoreLocation.redacted($0))" : "SQLite \($0)" } ?? "SQLite, a fresh file per count"
+        print("8-run sweep (spirals 12000, 3-layer MLP of width 32–96, 6 epochs, a checkpoint each), agents on one store (\(storeKind)); \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("agents  wall_s  claims_ms  writes_ms  claim_share  write_share")
+        let tag = String(UUID().uuidString.prefix(4)).lowercased()
         for n in counts {
-            let db = dir.appendingPathComponent("q\(n).db").path
-            _ = try Self.run(binary, ["sweep", "submit", config, "--db", db])
+            let store = db ?? dir.appendingPathComponent("q\(n).db").path
+            let experiment = "agents-bench-\(n)-\(tag)"
+            let config = dir.appendingPathComponent("sweep-\(n).yaml").path
+            try Self.sweep.replacingOccurrences(of: "experiment: agents-bench", with: "experiment: \(experiment)").write(toFile: config, atomically: true, encoding: .utf8)
+            _ = try Self.run(binary, ["sweep", "submit", config, "--db", store])
             let start = Date()
-            let procs = try (0..<n).map { _ in try Self.start(binary, ["agent", "--db", db, "--until-empty"]) }
+            let procs = try (0..<n).map { _ in try Self.start(binary, ["agent", "--db", store, "--experiment", experiment, "--until-empty"]) }
             let outputs = procs.map { p -> String in
                 let out = p.1.fileHandleForReading.readDataToEndOfFile()
                 p.0.waitUntilExit()
@@ -62,7 +69,7 @@ struct AgentsBench: ParsableCommand {
                 writes += c.writes
                 busy += c.lifetime
             }
-            let finished = try Store(path: db, readOnly: true).queuedRuns().filter { $0.state == .done }.count
+            let finished = try Store(path: store, readOnly: true).queuedRuns(experiment: experiment).filter { $0.state == .done }.count
             guard finished == 8 else { throw ValidationError("only \(finished) of 8 runs finished with \(n) agents") }
             let claimShare: Double = 100 * claims / max(busy, 1e-9)
             let writeShare: Double = 100 * writes / max(busy, 1e-9)

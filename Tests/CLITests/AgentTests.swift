@@ -103,23 +103,43 @@ struct AgentTests {
         withExtendedLifetime(database) {}  // the PostgreSQL database lives until the end of the test
     }
 
-    @Test("an agent killed with SIGKILL mid-run: the next agent claims that run first, resumes it from its checkpoint, and every run is bit-identical")
-    func killedAgent() throws {
+    /// The store of a backend-parameterised test (a fresh PostgreSQL database, or a file in
+    /// `tmp`), and the environment its processes share: on PostgreSQL a reader derives
+    /// liveness from the heartbeat alone (SQL sees no pids), so a killed agent's run reads as
+    /// stopped only once its lease expires; a 3 s lease keeps the test short.
+    func killStore(_ backend: String, _ tmp: TempDir) throws -> (database: TestDatabase?, db: String, environment: [String: String]) {
+        let database = backend == "postgresql" ? try TestDatabase() : nil
+        return (database, database?.url ?? tmp.path("queue.db"), database == nil ? [:] : ["TRACKER_LEASE_SECONDS": "3"])
+    }
+
+    /// Waits (up to `timeout` s) until `tracker sweep status` says `expected`; returns its last output.
+    func waitForStatus(_ db: String, environment: [String: String], _ expected: String, timeout: Double = 30) throws -> String {
+        let end = Date().addingTimeInterval(timeout)
+        while true {
+            let status = try CLI.run(["sweep", "status", "--db", db], environment: environment)
+            if status.stdout.contains(expected) || Date() > end { return status.stdout }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+    }
+
+    @Test("an agent killed with SIGKILL mid-run: the next agent claims that run first, resumes it from its checkpoint, and every run is bit-identical (SQLite, and PostgreSQL with a 3 s lease)",
+          arguments: TestDatabase.backends)
+    func killedAgent(backend: String) throws {
         let tmp = TempDir()
         let config = try Configs.write(AgentConfigs.sweep3, to: tmp)
         let expected = try sequential(tmp, config: config)
-        let db = tmp.path("queue.db")
+        let (database, db, env) = try killStore(backend, tmp)
         let queued = try submit(config, db: db)
         #expect(queued.count == 3)
         // The agent SIGKILLs itself inside the transaction of its first run's second checkpoint.
-        let killed = try CLI.run(["agent", "--db", db, "--until-empty"], environment: ["TRACKER_TEST_KILL_AT": "checkpoint:2:blob"])
+        let killed = try CLI.run(["agent", "--db", db, "--until-empty"], environment: env.merging(["TRACKER_TEST_KILL_AT": "checkpoint:2:blob"]) { $1 })
         #expect(killed.status == SIGKILL, "\(killed.stderr)")
         #expect(claims(killed.stdout) == [queued[0]])
-        let mid = try CLI.run(["sweep", "status", "--db", db])
-        #expect(mid.stdout.contains("3 runs: queued 2, running 0, stopped 1, done 0, failed 0"), "\(mid.stdout)")
-        #expect(mid.stdout.contains(queued[0]) && mid.stdout.contains("crashed"), "\(mid.stdout)")
+        let mid = try waitForStatus(db, environment: env, "3 runs: queued 2, running 0, stopped 1, done 0, failed 0")
+        #expect(mid.contains("3 runs: queued 2, running 0, stopped 1, done 0, failed 0"), "\(mid)")
+        #expect(mid.contains(queued[0]) && mid.contains("crashed"), "\(mid)")
 
-        let second = try CLI.run(["agent", "--db", db, "--until-empty"])
+        let second = try CLI.run(["agent", "--db", db, "--until-empty"], environment: env)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(claims(second.stdout) == queued, "the stopped run first, then the queue: \(second.stdout)")
         #expect(second.stdout.contains("claimed run \(queued[0]) ") && second.stdout.contains("resuming it"), "\(second.stdout)")
@@ -130,16 +150,18 @@ struct AgentTests {
         #expect(events.contains { $0.kind == "crashed" })
         #expect(!events.contains { $0.kind == "environment" }, "same machine, same build: no environment change")
         try compare(store, against: expected)
+        withExtendedLifetime(database) {}
     }
 
-    @Test("an agent killed from outside (kill -9 at an arbitrary moment of its second epoch): another agent finishes the run, bit-identical")
-    func killedFromOutside() throws {
+    @Test("an agent killed from outside (kill -9 at an arbitrary moment of its second epoch): its lease expires, another agent finishes the run, bit-identical (SQLite, and PostgreSQL)",
+          arguments: TestDatabase.backends)
+    func killedFromOutside(backend: String) throws {
         let tmp = TempDir()
         let config = try Configs.write(HardeningConfigs.slow.replacingOccurrences(of: "experiment: hardening-slow", with: "experiment: agents-kill9"), to: tmp)
         let expected = try sequential(tmp, config: config)
-        let db = tmp.path("queue.db")
+        let (database, db, env) = try killStore(backend, tmp)
         let queued = try submit(config, db: db)
-        let agent = try CLI.start(["agent", "--db", db, "--until-empty"])
+        let agent = try CLI.start(["agent", "--db", db, "--until-empty"], environment: env)
         let err = PipeDrain(agent.stderr)
         #expect(waitForLine(agent.stdout, timeout: 120) { $0.contains("epoch 1/") }, "the agent reached its first epoch end")
         Thread.sleep(forTimeInterval: 0.3)
@@ -147,11 +169,14 @@ struct AgentTests {
         agent.process.waitUntilExit()
         _ = err.wait()
         #expect(agent.process.terminationStatus == SIGKILL)
-        let second = try CLI.run(["agent", "--db", db, "--until-empty"])
+        let mid = try waitForStatus(db, environment: env, "stopped 1")
+        #expect(mid.contains("stopped 1") && mid.contains("crashed"), "the lease expired: \(mid)")
+        let second = try CLI.run(["agent", "--db", db, "--until-empty"], environment: env)
         #expect(second.status == 0 && second.stdout.contains("resuming it"), "\(second.stdout)\(second.stderr)")
         let store = try Store(path: db, readOnly: true)
         #expect(try store.events(run: queued[0]).contains { $0.kind == "resume" })
         try compare(store, against: expected)
+        withExtendedLifetime(database) {}
     }
 
     @Test("a run held by a process on another host is claimed only once its lease expires (TRACKER_LEASE_SECONDS), and sweep status shows where it is")

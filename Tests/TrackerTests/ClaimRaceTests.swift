@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import Tracker
 
-/// The queue's claim under a forced race: many connections claiming at the same instant
-/// never get the same run, and every run is claimed exactly once.
+/// The queue's claim under a forced race, on SQLite (`BEGIN IMMEDIATE`) and PostgreSQL
+/// (`FOR UPDATE SKIP LOCKED` under the shared writer lock): many connections claiming at the
+/// same instant never get the same run, and every run is claimed exactly once.
 @Suite("Claiming queued runs: one holder a run, even in a race")
 struct ClaimRaceTests {
     /// Claims from `threads` stores (one connection each) released at once, each claiming
@@ -19,7 +20,7 @@ struct ClaimRaceTests {
             Thread.detachNewThread {
                 start.wait()
                 do {
-                    while let claim = try box.store.claimNextRun() { results.add(claim) }
+                    while let claim = try box.store.claimNextRun() { results.add(claim, by: 0, round: 0) }
                 } catch {
                     results.fail("\(error)")
                 }
@@ -29,22 +30,100 @@ struct ClaimRaceTests {
         for _ in 0..<threads { start.signal() }
         group.wait()
         #expect(results.errors.isEmpty, "\(results.errors)")
+        return results.claims.map { $0.claim }
+    }
+
+    /// Claims in lockstep: in each round every one of `threads` connections (each its own
+    /// thread) leaves a barrier at the same instant and claims one run. Returns the claims
+    /// with the connection and the round that made them.
+    func lockstep(path: String, threads: Int, rounds: Int) throws -> [(claim: RunClaim, by: Int, round: Int)] {
+        let stores = try (0..<threads).map { _ in try Store(path: path) }
+        let barrier = Barrier(parties: threads)
+        let results = Results()
+        let group = DispatchGroup()
+        for (index, store) in stores.enumerated() {
+            let box = StoreBox(store)
+            group.enter()
+            Thread.detachNewThread {
+                for round in 0..<rounds {
+                    barrier.wait()
+                    do {
+                        if let claim = try box.store.claimNextRun() { results.add(claim, by: index, round: round) }
+                    } catch {
+                        results.fail("connection \(index), round \(round): \(error)")
+                    }
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(results.errors.isEmpty, "\(results.errors)")
         return results.claims
     }
 
-    @Test("16 connections claiming at once: 40 queued runs, each claimed once, no run held twice", arguments: [2, 16])
-    func freshRuns(threads: Int) throws {
-        let tmp = TempDir()
-        let path = tmp.path("q.db")
+    @Test("connections claiming in lockstep (2 and 16 at the same instant, 40 queued runs): each run claimed once, no claim comes back empty while runs are left",
+          arguments: TestBackend.all, [2, 16])
+    func freshRuns(backend: TestBackend, threads: Int) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("q.db")
         let store = try Store(path: path)
         let ids = try store.queueRuns((0..<40).map { sampleStart("run-\($0)", seed: UInt64($0)) })
         #expect(Set(ids).count == 40)
         #expect(try store.queuedRuns().allSatisfy { $0.state == .queued && $0.holder == nil })
-        let claims = try race(path: path, threads: threads)
-        #expect(claims.map(\.run.id).sorted() == ids.sorted(), "every run claimed exactly once")
-        #expect(claims.allSatisfy { !$0.resumes && $0.run.status == .running && $0.run.pid == Liveness.pid })
+        let rounds = 40 / threads + 2
+        let claims = try lockstep(path: path, threads: threads, rounds: rounds)
+        #expect(claims.map { $0.claim.run.id }.sorted() == ids.sorted(), "every run claimed exactly once")
+        // Every connection was in the race, and none was turned away while enough runs were
+        // left for all: a claim passes over the rows others hold (PostgreSQL) or waits its turn
+        // (SQLite), it never gives up.
+        #expect(Set(claims.map { $0.by }).count == threads, "every connection claimed")
+        var left = 40
+        for round in 0..<rounds {
+            let made = claims.filter { $0.round == round }.count
+            #expect(made == min(threads, left), "round \(round): \(made) claims with \(left) runs left for \(threads) connections")
+            left -= made
+        }
+        #expect(claims.allSatisfy { !$0.claim.resumes && $0.claim.run.status == .running && $0.claim.run.pid == Liveness.pid })
         #expect(try store.claimNextRun() == nil)
         #expect(try store.queuedRuns().allSatisfy { $0.state == .running && $0.holder?.pid == Liveness.pid })
+    }
+
+    @Test("a claim in progress elsewhere: PostgreSQL passes over the run it holds without waiting, SQLite waits its turn; an exclusive writer's transaction (a lease check and its write) is waited for on both",
+          arguments: TestBackend.all)
+    func claimsAndWriters(backend: TestBackend) throws {
+        let tmp = TempDir(backend)
+        let path = tmp.store("q.db")
+        let store = try Store(path: path)
+        let ids = try store.queueRuns((0..<3).map { sampleStart("run-\($0)", seed: UInt64($0)) })
+        let other = try Store(path: path)
+
+        // Another claim locks the oldest queued run's row and holds its transaction open.
+        let claim = Held(StoreBox(other), .rowLocked) { db in
+            _ = try db.first("SELECT r.seq FROM runs r WHERE r.status = 'queued' ORDER BY r.queued_at, r.seq LIMIT 1" + db.skipLocked("r")) { $0.int(0) }
+        }
+        // SQLite's claim waits for it: let it go after a moment. PostgreSQL's must not wait.
+        if backend == .sqlite { claim.release(after: 0.5) }
+        let first = try #require(try store.claimNextRun())
+        if backend == .postgres {
+            #expect(!claim.isReleased, "the claim did not wait for the other claim's transaction")
+            #expect(first.run.id == ids[1], "it passed over the run the other claim holds")
+        } else {
+            #expect(claim.isReleased, "one writer at a time on SQLite")
+            #expect(first.run.id == ids[0])
+        }
+        claim.release(after: 0)
+        claim.join()
+
+        // An exclusive writer (a recorder checking its lease before it writes, a takeover,
+        // delete) never sees a claim land inside its transaction, on either backend.
+        let writer = Held(StoreBox(other), .immediate) { _ in }
+        writer.release(after: 0.5)
+        let second = try #require(try store.claimNextRun())
+        #expect(writer.isReleased, "the claim waited for the exclusive writer")
+        writer.join()
+        #expect(Set([first.run.id, second.run.id]).count == 2 && Set(ids).isSuperset(of: [first.run.id, second.run.id]))
+        #expect(try store.claimNextRun() != nil, "the third run")
+        #expect(try store.claimNextRun() == nil)
     }
 
     @Test("runs whose agent died (pid gone here, lease expired elsewhere, interrupted) are claimed again exactly once, never a live holder's", arguments: TestBackend.all)
@@ -147,13 +226,75 @@ private final class StoreBox: @unchecked Sendable {
     init(_ store: Store) { self.store = store }
 }
 
-/// Claims collected from many threads.
+/// Claims collected from many threads, with the connection and round that made each.
 private final class Results: @unchecked Sendable {
     private let lock = NSLock()
-    private var _claims: [RunClaim] = []  // guarded by lock
+    private var _claims: [(claim: RunClaim, by: Int, round: Int)] = []  // guarded by lock
     private var _errors: [String] = []  // guarded by lock
-    func add(_ c: RunClaim) { lock.lock(); _claims.append(c); lock.unlock() }
+    func add(_ c: RunClaim, by: Int, round: Int) { lock.lock(); _claims.append((c, by, round)); lock.unlock() }
     func fail(_ e: String) { lock.lock(); _errors.append(e); lock.unlock() }
-    var claims: [RunClaim] { lock.lock(); defer { lock.unlock() }; return _claims }
+    var claims: [(claim: RunClaim, by: Int, round: Int)] { lock.lock(); defer { lock.unlock() }; return _claims }
     var errors: [String] { lock.lock(); defer { lock.unlock() }; return _errors }
+}
+
+/// A reusable barrier: `wait` returns once `parties` threads have called it, for each round.
+private final class Barrier: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let parties: Int
+    private var waiting = 0  // guarded by condition
+    private var generation = 0  // guarded by condition
+
+    init(parties: Int) { self.parties = parties }
+
+    func wait() {
+        condition.lock()
+        defer { condition.unlock() }
+        let mine = generation
+        waiting += 1
+        if waiting == parties {
+            waiting = 0
+            generation += 1
+            condition.broadcast()
+            return
+        }
+        while generation == mine { condition.wait() }
+    }
+}
+
+/// A transaction of `kind` held open on another connection, on a thread of its own: `body`
+/// runs inside it, then it stays open until released (or 30 s pass). `init` returns once the
+/// transaction is open; `isReleased` turns true just before it commits.
+private final class Held: @unchecked Sendable {
+    private let lock = NSLock()
+    private var released = false  // guarded by lock
+    private let opened = DispatchSemaphore(value: 0)
+    private let letGo = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ box: StoreBox, _ kind: Connection.TransactionKind, _ body: @escaping @Sendable (Connection) throws -> Void) {
+        Thread.detachNewThread { [self] in
+            do {
+                try box.store.db.transaction(kind) {
+                    try body(box.store.db)
+                    opened.signal()
+                    _ = letGo.wait(timeout: .now() + 30)
+                    lock.lock(); released = true; lock.unlock()
+                }
+            } catch {
+                Issue.record("the held transaction failed: \(error)")
+                opened.signal()
+            }
+            done.signal()
+        }
+        opened.wait()
+    }
+
+    var isReleased: Bool { lock.lock(); defer { lock.unlock() }; return released }
+
+    /// Lets the transaction commit after `seconds`.
+    func release(after seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in letGo.signal() }
+    }
+
+    func join() { done.wait() }
 }

@@ -9,10 +9,18 @@ extension Store {
     /// this host, or its lease expired, `Liveness.staleAfter`) — so a preempted run is resumed
     /// before new work starts; then the oldest `queued` run.
     ///
-    /// This is the one place the claim's locking lives. On SQLite it is a `BEGIN IMMEDIATE`
-    /// transaction (one writer at a time: two agents cannot both read a row as free); the
-    /// UPDATE is guarded by the values read, so it also holds under row locks (PostgreSQL:
-    /// the SELECTs become `… FOR UPDATE SKIP LOCKED`). A fresh run becomes `running` under
+    /// This is the one place the claim's locking lives, and it is atomic on both backends: two
+    /// agents never hold the same run. On SQLite it is a `BEGIN IMMEDIATE` transaction (one
+    /// writer at a time: two agents cannot both read a row as free). On PostgreSQL claims do
+    /// not queue behind one another: each locks the row it takes with `SELECT … FOR UPDATE
+    /// SKIP LOCKED`, so concurrent claims pass over each other's rows instead of waiting, and
+    /// every UPDATE is still guarded by the values read. The transaction holds the store's
+    /// writer lock in shared mode (`Connection.TransactionKind.rowLocked`): an exclusive
+    /// writer (a recorder that checked its lease and then writes or ends the run, a resume's
+    /// takeover, a writer's crash marking, `delete`, `sync`) never sees a claim land in the
+    /// middle of its transaction, exactly as on SQLite.
+    ///
+    /// A fresh run becomes `running` under
     /// this process's lease; a stopped one keeps its status with this process's lease and no
     /// end time (a dead holder's `running` is first written `crashed`, with its event, as a
     /// writer's open would), and `takeOverRun` then resumes it.
@@ -23,7 +31,7 @@ extension Store {
         let now = me.heartbeat ?? Date().timeIntervalSince1970
         let scope = experiment == nil ? "" : " AND r.experiment_id = (SELECT id FROM experiments WHERE name = ?)"
         let scopeArgs: [SQLValue] = experiment.map { [.text($0)] } ?? []
-        let claimed: (seq: Int64, resumes: Bool, previous: ProcessHolder?)? = try db.transaction(.immediate) {
+        let claimed: (seq: Int64, resumes: Bool, previous: ProcessHolder?)? = try db.transaction(.rowLocked) {
             let stopped = try db.query("""
                 SELECT r.seq, r.status, r.pid, r.host, r.heartbeat_at, r.ended_at FROM runs r
                 WHERE r.queued_at IS NOT NULL AND r.deleted_at IS NULL AND r.status IN ('running', 'interrupted', 'crashed')\(scope)
@@ -38,6 +46,11 @@ extension Store {
             // without one is an earlier claimer's until that claimer is gone.
             for c in stopped where (c.status != RunStatus.running.rawValue && c.endedAt != nil) || c.holder.isGone(now: now) {
                 let guardArgs: [SQLValue] = [.integer(c.seq), .text(c.status), .optional(c.holder.pid), .optional(c.holder.host), .optional(c.holder.heartbeat)]
+                // PostgreSQL: lock the row as it was read, or pass it over (another claim holds it, or took it just now).
+                if db.isPostgres, try db.first("SELECT r.seq FROM runs r WHERE r.seq = ? AND r.status = ? AND r.pid IS ? AND r.host IS ? AND r.heartbeat_at IS ?"
+                                               + db.skipLocked("r"), guardArgs, { $0.int(0) }) == nil {
+                    continue
+                }
                 if c.status == RunStatus.running.rawValue {
                     try db.run("UPDATE runs SET status = 'crashed', ended_at = coalesce(heartbeat_at, ?) WHERE seq = ? AND status = ? AND pid IS ? AND host IS ? AND heartbeat_at IS ?",
                                [.real(now)] + guardArgs)
@@ -53,7 +66,7 @@ extension Store {
             }
             guard let seq = try db.first("""
                 SELECT r.seq FROM runs r WHERE r.queued_at IS NOT NULL AND r.deleted_at IS NULL AND r.status = 'queued'\(scope)
-                ORDER BY r.queued_at, r.seq LIMIT 1
+                ORDER BY r.queued_at, r.seq LIMIT 1\(db.skipLocked("r"))
                 """, scopeArgs, { $0.int(0) }) else { return nil }
             try db.run("UPDATE runs SET status = 'running', started_at = ?, pid = ?, host = ?, heartbeat_at = ? WHERE seq = ? AND status = 'queued'",
                        [.real(now), .optional(me.pid), .optional(me.host), .real(now), .integer(seq)])

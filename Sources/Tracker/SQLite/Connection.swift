@@ -170,19 +170,42 @@ final class Connection {
         return try stmt.step() ? map(Row(statement: stmt)) : nil
     }
 
-    enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+    enum TransactionKind {
+        /// SQLite's `BEGIN DEFERRED`; a plain `BEGIN` on PostgreSQL.
+        case deferred
+        /// One writer at a time: SQLite's `BEGIN IMMEDIATE`; on PostgreSQL the store's writer
+        /// lock (`writerLockKey`) in exclusive mode.
+        case immediate
+        /// A claim of rows that each guards by a row lock (`SELECT … FOR UPDATE SKIP LOCKED`,
+        /// see `Store.claimNextRun`): SQLite's `BEGIN IMMEDIATE` (SQLite has no row locks); on
+        /// PostgreSQL the writer lock in *shared* mode, so such claims run side by side while
+        /// every immediate transaction still excludes them, and they it.
+        case rowLocked
+
+        var sqliteBegin: String { self == .deferred ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE" }
+
+        var postgresBegin: String {
+            switch self {
+            case .deferred: "BEGIN"
+            case .immediate: "BEGIN; SELECT pg_advisory_xact_lock(\(Connection.writerLockKey))"
+            case .rowLocked: "BEGIN; SELECT pg_advisory_xact_lock_shared(\(Connection.writerLockKey))"
+            }
+        }
+    }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     ///
     /// On PostgreSQL an immediate transaction takes one advisory lock for the whole database
     /// (`pg_advisory_xact_lock`), so writers are serialised as SQLite's `BEGIN IMMEDIATE`
-    /// serialises them: every read-then-write the store does inside one (claiming a queued run,
-    /// taking a lease over, allocating a run id, applying a migration) behaves the same on both.
+    /// serialises them: every read-then-write the store does inside one (taking a lease over,
+    /// allocating a run id, checking a lease before writing, applying a migration) behaves the
+    /// same on both. A `rowLocked` transaction (claiming a queued run) takes that lock shared:
+    /// claims do not wait for one another, only for the exclusive writers (and those for them).
     func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if let pg {
-            try pg.execute(kind == .immediate ? "BEGIN; SELECT pg_advisory_xact_lock(\(Connection.writerLockKey))" : "BEGIN")
+            try pg.execute(kind.postgresBegin)
         } else {
-            try retryingBusy { try execute("BEGIN \(kind.rawValue)") }
+            try retryingBusy { try execute(kind.sqliteBegin) }
         }
         do {
             let result = try body()
@@ -192,6 +215,13 @@ final class Connection {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// `FOR UPDATE OF alias SKIP LOCKED` on PostgreSQL (lock the rows a query returns,
+    /// passing over rows another transaction has locked), nothing on SQLite, whose
+    /// `BEGIN IMMEDIATE` already keeps every other writer out.
+    func skipLocked(_ alias: String) -> String {
+        isPostgres ? " FOR UPDATE OF \(alias) SKIP LOCKED" : ""
     }
 
     /// The advisory lock key of the writers of a PostgreSQL store ("tracker" in ASCII).

@@ -46,13 +46,14 @@ final class PGConnection {
 
     init(url: String, readOnly: Bool) throws {
         let shown = StoreLocation.redacted(url)
-        guard let c = PQconnectdb(url) else {
+        guard let c = PQconnectdb(PGConnection.libpqURL(url)) else {
             throw TrackerError.cannotOpen(path: shown, reason: "libpq could not allocate a connection")
         }
         guard PQstatus(c) == CONNECTION_OK else {
             let raw = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(c)
-            throw TrackerError.cannotOpen(path: shown, reason: PGConnection.explain(raw))
+            let failure = PGConnection.explain(raw, url: url)
+            throw TrackerError.cannotConnect(path: shown, problem: failure.problem, detail: failure.detail)
         }
         conn = c
         // libpq prints NOTICEs ("relation already exists, skipping") on stderr by default.
@@ -65,25 +66,6 @@ final class PGConnection {
     }
 
     deinit { PQfinish(conn) }
-
-    /// libpq's connection failure, one line, with a hint for the usual causes.
-    static func explain(_ raw: String) -> String {
-        let line = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
-        let lower = line.lowercased()
-        if lower.contains("password authentication failed") || lower.contains("no password supplied") {
-            return "the server refused the user name or password (\(line))"
-        }
-        if lower.contains("does not exist") && lower.contains("database") {
-            return "\(line); create it first (createdb NAME) or name another database in the URL"
-        }
-        if lower.contains("connection refused") || lower.contains("could not connect") || lower.contains("no such file") {
-            return "no PostgreSQL server answers there (\(line)); start it or fix the host and port in the URL"
-        }
-        if lower.contains("invalid") || lower.contains("missing") {
-            return "the URL is not a valid PostgreSQL connection URL (\(line)); expected postgresql://user[:password]@host:port/database"
-        }
-        return line
-    }
 
     var inTransaction: Bool {
         let s = PQtransactionStatus(conn)
