@@ -110,6 +110,15 @@ extension PGConnection {
     /// while `StoreLocation.isPostgres` accepts any case.
     static func libpqURL(_ url: String) -> String {
         guard let r = url.range(of: "://") else { return url }
-        return url[..<r.lowerBound].lowercased() + url[r.lowerBound...]
+        var u = url[..<r.lowerBound].lowercased() + url[r.lowerBound...]
+        // libpq waits on a host that drops packets as long as TCP does (minutes): bound the
+        // connection attempt unless the URL sets its own `connect_timeout`.
+        if !u.contains("connect_timeout=") {
+            u += (u.contains("?") ? "&" : "?") + "connect_timeout=\(defaultConnectTimeout)"
+        }
+        return u
     }
+
+    /// Seconds libpq may spend connecting when the URL does not say (`connect_timeout`).
+    static let defaultConnectTimeout = 10
 }
