@@ -21,6 +21,14 @@ struct PGBinaryCopy {
         bytes.reserveCapacity(PGBinaryCopy.header.count + 2 + rows * bytesPerRow)
     }
 
+    /// The bytes built so far, then empties the buffer for the next piece of the same COPY
+    /// (the header went with the first piece; `finish()` adds the trailer to the last).
+    mutating func take() -> [UInt8] {
+        let out = bytes
+        bytes.removeAll(keepingCapacity: true)
+        return out
+    }
+
     @inline(__always) private mutating func append16(_ v: Int16) {
         withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
@@ -65,6 +73,13 @@ extension PGConnection {
     /// Runs `sql` (one or more statements, the last a `COPY … FROM STDIN`) and streams `data`
     /// to it in chunks of `chunk` bytes. A failing row fails the whole COPY (as one statement does).
     func copyIn(_ sql: String, data: [UInt8], chunk: Int = PGConnection.copyChunk) throws {
+        try copyIn(sql, chunk: chunk) { send in send(data) }
+    }
+
+    /// Runs `sql` (the last statement a `COPY … FROM STDIN`) and streams to it what `produce`
+    /// sends, each piece in chunks of at most `chunk` bytes, so the server inserts while the
+    /// next piece is encoded. A throw from `produce` aborts the COPY.
+    func copyIn(_ sql: String, chunk: Int = PGConnection.copyChunk, produce: (_ send: ([UInt8]) -> Void) throws -> Void) throws {
         guard let start = PQexec(conn, sql) else { throw connectionError(sql: sql) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             defer { PQclear(start) }
@@ -74,17 +89,22 @@ extension PGConnection {
         PQclear(start)
         let step = max(1, min(chunk, Int(Int32.max)))
         var sent = true
-        data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = min(step, raw.count - offset)
-                if PQputCopyData(conn, (base + offset).assumingMemoryBound(to: CChar.self), Int32(n)) != 1 { sent = false; return }
-                offset += n
+        let send = { (data: [UInt8]) -> Void in
+            guard sent else { return }
+            data.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                var offset = 0
+                while offset < raw.count {
+                    let n = min(step, raw.count - offset)
+                    if PQputCopyData(self.conn, (base + offset).assumingMemoryBound(to: CChar.self), Int32(n)) != 1 { sent = false; return }
+                    offset += n
+                }
             }
         }
-        // A failed send ends the COPY with an error of our own; the server's result says why.
-        let ended = sent ? PQputCopyEnd(conn, nil) : PQputCopyEnd(conn, "tracker could not send the rows")
+        var produced: (any Error)?
+        do { try produce(send) } catch { produced = error }
+        // A failed send or encoding ends the COPY with an error of our own; the server's result says why.
+        let ended = sent && produced == nil ? PQputCopyEnd(conn, nil) : PQputCopyEnd(conn, "tracker could not send the rows")
         var failure: (any Error)?
         while let res = PQgetResult(conn) {
             if failure == nil {
@@ -92,6 +112,7 @@ extension PGConnection {
             }
             PQclear(res)
         }
+        if let produced { throw produced }
         if let failure { throw failure }
         if !sent || ended != 1 { throw connectionError(sql: sql) }
     }

@@ -57,20 +57,25 @@ struct PGMetricBatch {
     /// steps is already stored.
     private func copyIn(_ db: Connection, runSeq: Int64) throws -> Bool {
         guard let pg = db.pg else { throw TrackerError.programmerError("a PostgreSQL batch on a SQLite connection") }
-        var rows = PGBinaryCopy(reservingRows: pending.count, bytesPerRow: 74)
-        for r in pending {
-            rows.row(fields: 6)
-            rows.int8(runSeq)
-            rows.int8(r.keyID)
-            rows.int8(Int64(r.point.step))
-            if let e = r.point.epoch { rows.int8(Int64(e)) } else { rows.null() }
-            rows.float8(r.point.value)
-            rows.float8(r.point.wallTime)
-        }
+        // Encoded and sent a piece at a time, so the server inserts one piece while the next is encoded.
+        let piece = max(1, PGConnection.copyChunk / 74)
         // Outside a transaction the failed COPY is its own statement and leaves nothing behind.
         let savepoint = pg.inTransaction
         do {
-            try pg.copyIn(savepoint ? "SAVEPOINT tracker_copy; " + PGMetricBatch.copySQL : PGMetricBatch.copySQL, data: rows.finish())
+            try pg.copyIn(savepoint ? "SAVEPOINT tracker_copy; " + PGMetricBatch.copySQL : PGMetricBatch.copySQL) { send in
+                var rows = PGBinaryCopy(reservingRows: min(piece, pending.count), bytesPerRow: 74)
+                for (i, r) in pending.enumerated() {
+                    rows.row(fields: 6)
+                    rows.int8(runSeq)
+                    rows.int8(r.keyID)
+                    rows.int8(Int64(r.point.step))
+                    if let e = r.point.epoch { rows.int8(Int64(e)) } else { rows.null() }
+                    rows.float8(r.point.value)
+                    rows.float8(r.point.wallTime)
+                    if (i + 1) % piece == 0 && i + 1 < pending.count { send(rows.take()) }
+                }
+                send(rows.finish())
+            }
         } catch let e as SQLiteError where e.sqlstate == "23505" {
             if savepoint { try pg.execute("ROLLBACK TO SAVEPOINT tracker_copy; RELEASE SAVEPOINT tracker_copy") }
             return false
