@@ -55,7 +55,7 @@ extension Store {
         let paramKeys = RunSummary.varyingParamKeys(summaries)
         let bestMetric = present.contains(valMetric) || !present.contains("val_loss") ? valMetric : "val_loss"
         let goal = MetricGoal(metric: bestMetric)
-        var rows: [RunComparison.Row] = []
+        var rows: [RunComparison.Row] = [], bests: [RunStep] = []
         for (s, seq) in zip(summaries, seqs.map(\.seq)) {
             var row = RunComparison.Row(run: s.run, params: s.params.filter { paramKeys.contains($0.key) },
                                         final: [:], gap: nil, bestValue: nil, bestStep: nil, bestEpoch: nil)
@@ -64,13 +64,48 @@ extension Store {
             if let summary = s.metrics[bestMetric], let best = goal.best(of: summary) {
                 row.bestValue = best.value
                 row.bestStep = best.step
-                row.bestEpoch = try epoch(runSeq: seq, key: bestMetric, step: best.step)
+                bests.append(RunStep(seq: seq, step: best.step))
             }
             rows.append(row)
+        }
+        let epochs = try self.epochs(key: bestMetric, at: bests)
+        for (i, seq) in seqs.map(\.seq).enumerated() {
+            if let step = rows[i].bestStep { rows[i].bestEpoch = epochs[RunStep(seq: seq, step: step)] }
         }
         return RunComparison(metrics: metrics, paramKeys: paramKeys, trainMetric: trainMetric, valMetric: valMetric,
                              bestMetric: bestMetric, rows: rows)
     }
+
+    /// A point of a run's series: its run and step.
+    struct RunStep: Hashable { let seq: Int64; let step: Int }
+
+    /// The epochs recorded with the points of one key at `points` (those with one), read by
+    /// primary-key lookups in one statement per `epochReadChunk` points, not one per point:
+    /// on PostgreSQL each statement is a round trip.
+    func epochs(key: String, at points: [RunStep]) throws -> [RunStep: Int] {
+        guard !points.isEmpty, let keyID = try db.first("SELECT id FROM keys WHERE name = ?", [.text(key)], { $0.int(0) }) else { return [:] }
+        var out: [RunStep: Int] = [:]
+        var start = 0
+        while start < points.count {
+            let chunk = points[start..<min(points.count, start + Store.epochReadChunk)]
+            start += chunk.count
+            let sql = "SELECT run_seq, step, epoch FROM metrics WHERE "
+                + Array(repeating: "(run_seq = ? AND key_id = ? AND step = ?)", count: chunk.count).joined(separator: " OR ")
+            var args: [SQLValue] = []
+            args.reserveCapacity(3 * chunk.count)
+            for p in chunk { args += [.integer(p.seq), .integer(keyID), .int(p.step)] }
+            // Two sizes are kept prepared (one point, a full chunk); a last partial chunk is prepared once.
+            let stmt = chunk.count == 1 || chunk.count == Store.epochReadChunk ? try db.cached(sql) : try db.prepare(sql)
+            for (seq, step, epoch) in try stmt.rows(args, { ($0.int(0), $0.int(1), $0.optionalInt(2)) }) {
+                guard let epoch, let step = Int(exactly: step), let e = Int(exactly: epoch) else { continue }
+                out[RunStep(seq: seq, step: step)] = e
+            }
+        }
+        return out
+    }
+
+    /// Points read per statement of `epochs(key:at:)` (three bound values each).
+    static let epochReadChunk = 200
 
     /// The epoch recorded with a metric point (a primary-key lookup).
     func epoch(runSeq: Int64, key: String, step: Int) throws -> Int? {

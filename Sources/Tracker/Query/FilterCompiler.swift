@@ -129,15 +129,13 @@ private struct Builder {
         case .isNull: member("params", keyTest: keyTest, key: k, negated: true, condition: nil)
         case .isNotNull: member("params", keyTest: keyTest, key: k, condition: nil)
         case .equal, .isIn:
-            sql += "r.seq IN ("
             paramEqualSet(key, c.values)
-            sql += ")"
         case .notEqual, .notIn:
             // Has the param, with another value.
-            sql += "(r.seq IN (SELECT run_seq FROM params WHERE key = ?) AND r.seq NOT IN ("
+            sql += "(r.seq IN (SELECT run_seq FROM params WHERE key = ?) AND NOT "
             values.append(k)
             paramEqualSet(key, c.values)
-            sql += "))"
+            sql += ")"
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             member("params", keyTest: keyTest, key: k) { b in
                 if let number = Builder.number(c.values[0]) {
@@ -151,9 +149,12 @@ private struct Builder {
         }
     }
 
-    /// A `SELECT run_seq …` of the runs whose param equals any of `literals`: numerically
-    /// when either side is a number, else as text. Each branch is a plain range of the
-    /// `params(key, value_num)` or `params(key, value_text)` index, so no row is visited.
+    /// Whether the run's param equals any of `literals`: numerically when either side is a
+    /// number, else as text. Each branch is a plain range of the `params(key, value_num)` or
+    /// `params(key, value_text)` index, so no row is visited. The branches are OR-ed
+    /// `r.seq IN (…)` tests, not one IN over a UNION ALL: PostgreSQL joined such unions in a
+    /// nested loop rescanning them per run (a 4-param filter took 0.7 s on 10,000 runs); each
+    /// IN under an OR is a hashed subplan, built once.
     private mutating func paramEqualSet(_ key: String, _ literals: [FilterLiteral]) {
         // At most three index ranges however long the list (SQLite allows 500 compound SELECTs).
         var numbers: [Double] = [], numberTexts: [String] = [], texts: [String] = []
@@ -179,7 +180,7 @@ private struct Builder {
             branches.append("SELECT run_seq FROM params WHERE key = ? AND value_text IN (\(marks(texts.count)))")
             values.append(.text(key)); values += texts.map { .text($0) }
         }
-        sql += branches.joined(separator: " UNION ALL ")
+        sql += "(" + branches.map { "r.seq IN (\($0))" }.joined(separator: " OR ") + ")"
     }
 
     /// The number a literal stands for (`0.5` or `'0.5'`), if any.

@@ -212,11 +212,16 @@ final class PGStatement {
     @inline(__always) func bindDouble(_ v: Double, at index: Int) {
         guard index >= 0 && index < parameterCount else { return }
         blobs[index] = nil
-        if v.isNaN { texts[index] = nil; return }
-        // −0 is stored as 0, as SQLite stores it.
-        if v == 0 { texts[index] = "0"; oids[index] = 701; return }
-        texts[index] = v.isInfinite ? (v < 0 ? "-Infinity" : "Infinity") : "\(v)"
-        oids[index] = 701
+        texts[index] = PGStatement.floatText(v)
+        if texts[index] != nil { oids[index] = 701 }
+    }
+
+    /// A double as PostgreSQL reads it back exactly (the shortest round-trip digits), nil for
+    /// NaN (stored as NULL, as SQLite does); −0 is 0, as SQLite stores it; ±Inf in PostgreSQL's spelling.
+    @inline(__always) static func floatText(_ v: Double) -> String? {
+        if v.isNaN { return nil }
+        if v == 0 { return "0" }
+        return v.isInfinite ? (v < 0 ? "-Infinity" : "Infinity") : "\(v)"
     }
 
     /// Executes with the bound values; afterwards `result` holds the rows.

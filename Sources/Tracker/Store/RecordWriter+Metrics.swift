@@ -42,19 +42,22 @@ extension RecordWriter {
         var rewritten: [(keyID: Int64, step: Int)] = []
     }
 
-    func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws {
-        guard !points.isEmpty else { return }
+    /// Writes the points and merges their summaries and tiles; returns what was tallied.
+    @discardableResult
+    func writeMetrics(_ points: [MetricPoint], runSeq: Int64) throws -> MetricTally {
+        guard !points.isEmpty else { return MetricTally() }
         let tally = try insertPoints(points, runSeq: runSeq)
         try mergeSummaries(tally, runSeq: runSeq)
         for (level, tiles) in zip(MetricTiles.levels, tally.tiles) { try mergeTiles(tiles, level: level, runSeq: runSeq) }
         try recomputeRewritten(tally.rewritten, runSeq: runSeq)
+        return tally
     }
 
     /// Inserts every point (the hot loop) and tallies summaries and tiles on the way.
     func insertPoints(_ points: [MetricPoint], runSeq: Int64) throws -> MetricTally {
         // A plain INSERT (one b-tree seek; OR REPLACE costs a second one); the rare point
         // logged twice at the same step replaces the first through the UPDATE below.
-        // PostgreSQL: multi-row INSERTs, one round trip per `PGMetricBatch.rows` points.
+        // PostgreSQL: one COPY of the whole batch (see `PGMetricBatch`).
         let postgres = db.isPostgres
         var pgBatch = PGMetricBatch()
         let insert = try db.cached("INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES (?, ?, ?, ?, ?, ?)")
@@ -83,8 +86,7 @@ extension RecordWriter {
             }
             openFine[slot].add(p)
             if postgres {
-                pgBatch.pending.append((lastID, p))
-                if pgBatch.pending.count == PGMetricBatch.rows { try pgBatch.flush(db, runSeq: runSeq, into: &tally) }
+                pgBatch.add(lastID, p, slot: slot)
                 tally.summaries[slot].add(p)
                 continue
             }
@@ -106,7 +108,7 @@ extension RecordWriter {
             tally.summaries[slot].add(p)
         }
         insert.reset()
-        if postgres { try pgBatch.flush(db, runSeq: runSeq, into: &tally) }
+        if postgres { try pgBatch.write(db, runSeq: runSeq, copy: postgresBulk, into: &tally) }
         tally.tiles[0] += open.filter { $0.count > 0 }
         tally.tiles[1] += openFine.filter { $0.count > 0 }
         return tally
@@ -114,19 +116,11 @@ extension RecordWriter {
 
     /// Merges each key's batch summary into `latest_metrics` (last, min, max, counts).
     func mergeSummaries(_ tally: MetricTally, runSeq: Int64) throws {
+        if db.isPostgres && postgresBulk { return try PGMetricBatch.mergeSummaries(tally, db: db, runSeq: runSeq) }
         let upsert = try db.cached("""
             INSERT INTO latest_metrics (run_seq, key_id, last_step, last_epoch, last_value, min_value, min_step, max_value, max_step, count, nan_count)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (run_seq, key_id) DO UPDATE SET
-                last_value = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_value ELSE latest_metrics.last_value END,
-                last_epoch = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_epoch ELSE latest_metrics.last_epoch END,
-                last_step  = CASE WHEN excluded.last_step > latest_metrics.last_step THEN excluded.last_step ELSE latest_metrics.last_step END,
-                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_step ELSE latest_metrics.min_step END,
-                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_value ELSE latest_metrics.min_value END,
-                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_step ELSE latest_metrics.max_step END,
-                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_value ELSE latest_metrics.max_value END,
-                count      = latest_metrics.count + excluded.count,
-                nan_count  = latest_metrics.nan_count + excluded.nan_count
+            \(RecordWriter.summaryConflict)
             """)
         for (keyID, s) in zip(tally.keyIDs, tally.summaries) {
             try upsert.run([
@@ -137,17 +131,27 @@ extension RecordWriter {
         }
     }
 
+    /// How a batch's summary of a key merges into the stored one (last, min, max, counts).
+    static let summaryConflict = """
+            ON CONFLICT (run_seq, key_id) DO UPDATE SET
+                last_value = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_value ELSE latest_metrics.last_value END,
+                last_epoch = CASE WHEN excluded.last_step >= latest_metrics.last_step THEN excluded.last_epoch ELSE latest_metrics.last_epoch END,
+                last_step  = CASE WHEN excluded.last_step > latest_metrics.last_step THEN excluded.last_step ELSE latest_metrics.last_step END,
+                min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_step ELSE latest_metrics.min_step END,
+                min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (latest_metrics.min_value IS NULL OR excluded.min_value < latest_metrics.min_value) THEN excluded.min_value ELSE latest_metrics.min_value END,
+                max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_step ELSE latest_metrics.max_step END,
+                max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (latest_metrics.max_value IS NULL OR excluded.max_value > latest_metrics.max_value) THEN excluded.max_value ELSE latest_metrics.max_value END,
+                count      = latest_metrics.count + excluded.count,
+                nan_count  = latest_metrics.nan_count + excluded.nan_count
+            """
+
     /// Merges the touched tiles of one level into its table (count and extremes per tile).
     func mergeTiles(_ tiles: [Tile], level: MetricTiles.Level, runSeq: Int64) throws {
+        if db.isPostgres && postgresBulk { return try PGMetricBatch.mergeTiles(tiles, level: level, db: db, runSeq: runSeq) }
         let merge = try db.cached("""
             INSERT INTO \(level.table) (run_seq, key_id, tile, count, min_step, min_value, max_step, max_value)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
-                count     = \(level.table).count + excluded.count,
-                min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (\(level.table).min_value IS NULL OR excluded.min_value < \(level.table).min_value) THEN excluded.min_step ELSE \(level.table).min_step END,
-                min_value = CASE WHEN excluded.min_value IS NOT NULL AND (\(level.table).min_value IS NULL OR excluded.min_value < \(level.table).min_value) THEN excluded.min_value ELSE \(level.table).min_value END,
-                max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (\(level.table).max_value IS NULL OR excluded.max_value > \(level.table).max_value) THEN excluded.max_step ELSE \(level.table).max_step END,
-                max_value = CASE WHEN excluded.max_value IS NOT NULL AND (\(level.table).max_value IS NULL OR excluded.max_value > \(level.table).max_value) THEN excluded.max_value ELSE \(level.table).max_value END
+            \(RecordWriter.tileConflict(level))
             """)
         for t in tiles {
             try merge.run([
@@ -155,6 +159,18 @@ extension RecordWriter {
                 .optional(t.minStep), t.minStep == nil ? .null : .real(t.min), .optional(t.maxStep), t.maxStep == nil ? .null : .real(t.max),
             ])
         }
+    }
+
+    /// How a batch's tile merges into the stored one of its level (count and extremes).
+    static func tileConflict(_ level: MetricTiles.Level) -> String {
+        """
+        ON CONFLICT (run_seq, key_id, tile) DO UPDATE SET
+            count     = \(level.table).count + excluded.count,
+            min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (\(level.table).min_value IS NULL OR excluded.min_value < \(level.table).min_value) THEN excluded.min_step ELSE \(level.table).min_step END,
+            min_value = CASE WHEN excluded.min_value IS NOT NULL AND (\(level.table).min_value IS NULL OR excluded.min_value < \(level.table).min_value) THEN excluded.min_value ELSE \(level.table).min_value END,
+            max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (\(level.table).max_value IS NULL OR excluded.max_value > \(level.table).max_value) THEN excluded.max_step ELSE \(level.table).max_step END,
+            max_value = CASE WHEN excluded.max_value IS NOT NULL AND (\(level.table).max_value IS NULL OR excluded.max_value > \(level.table).max_value) THEN excluded.max_value ELSE \(level.table).max_value END
+        """
     }
 
     /// A point logged again replaced an old value (rare): its tiles (every level) and its
@@ -167,50 +183,3 @@ extension RecordWriter {
         }
     }
 }
-
-/// The PostgreSQL side of `insertPoints`: points gathered and written by multi-row INSERTs
-/// (`ON CONFLICT DO NOTHING RETURNING`). A point whose step is already stored, or repeated
-/// within the batch, is not returned: it replaces the stored value by an UPDATE, in order,
-/// as the one-row path of SQLite does (a failed statement would abort a PostgreSQL transaction).
-struct PGMetricBatch {
-    static let rows = 1_000
-    var pending: [(keyID: Int64, point: MetricPoint)] = []
-
-    mutating func flush(_ db: Connection, runSeq: Int64, into tally: inout RecordWriter.MetricTally) throws {
-        guard !pending.isEmpty else { return }
-        defer { pending.removeAll(keepingCapacity: true) }
-        let row = "(?, ?, ?, ?, ?, ?)"
-        let sql = "INSERT INTO metrics (run_seq, key_id, step, epoch, value, wall_time) VALUES "
-            + Array(repeating: row, count: pending.count).joined(separator: ", ")
-            + " ON CONFLICT (run_seq, key_id, step) DO NOTHING RETURNING key_id, step"
-        let stmt = try pending.count == PGMetricBatch.rows ? db.cached(sql) : db.prepare(sql)
-        stmt.reset()
-        for (i, r) in pending.enumerated() {
-            let base = Int32(i * 6)
-            stmt.bindInt(runSeq, at: base + 1)
-            stmt.bindInt(r.keyID, at: base + 2)
-            stmt.bindInt(Int64(r.point.step), at: base + 3)
-            if let e = r.point.epoch { stmt.bindInt(Int64(e), at: base + 4) } else { stmt.bindNull(at: base + 4) }
-            if r.point.value.isNaN { stmt.bindNull(at: base + 5) } else { stmt.bindDouble(r.point.value, at: base + 5) }
-            stmt.bindDouble(r.point.wallTime, at: base + 6)
-        }
-        var inserted = Set<PGMetricKey>()
-        while try stmt.step() {
-            let r = Row(statement: stmt)
-            inserted.insert(PGMetricKey(keyID: r.int(0), step: r.int(1)))
-        }
-        stmt.reset()
-        var seen = Set<PGMetricKey>()
-        for r in pending {
-            let key = PGMetricKey(keyID: r.keyID, step: Int64(r.point.step))
-            // The first occurrence of an inserted key is the inserted row; every other one replaces.
-            if seen.insert(key).inserted && inserted.contains(key) { continue }
-            try db.run("UPDATE metrics SET epoch = ?, value = ?, wall_time = ? WHERE run_seq = ? AND key_id = ? AND step = ?",
-                       [.optional(r.point.epoch), r.point.value.isNaN ? .null : .real(r.point.value), .real(r.point.wallTime),
-                        .integer(runSeq), .integer(r.keyID), .int(r.point.step)])
-            tally.rewritten.append((r.keyID, r.point.step))
-        }
-    }
-}
-
-struct PGMetricKey: Hashable { let keyID: Int64; let step: Int64 }

@@ -7,6 +7,10 @@ import Foundation
 final class RecordWriter {
     let db: Connection
     private var keyIDs: [String: Int64] = [:]
+    /// PostgreSQL: metric points by one COPY a batch and summaries and tiles by one upsert a
+    /// table (`PGMetricBatch`); false: a multi-row INSERT a chunk and an upsert a key and a tile,
+    /// the statement-by-statement path the tests compare the bulk one with.
+    var postgresBulk = true
 
     init(db: Connection) { self.db = db }
 
