@@ -48,18 +48,56 @@ final class RecordWriter {
 
     func writeGradStats(_ stats: [GradStat], runSeq: Int64) throws {
         guard !stats.isEmpty else { return }
-        let stmt = try db.cached("INSERT INTO grad_stats (run_seq, tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, tensor_id, step) DO UPDATE SET epoch = excluded.epoch, l2 = excluded.l2, mean = excluded.mean, std = excluded.std, max_abs = excluded.max_abs, zero_frac = excluded.zero_frac, update_ratio = excluded.update_ratio")
+        var rows: [(key: [Int64], values: [SQLValue])] = []
+        rows.reserveCapacity(stats.count)
         for g in stats {
-            try stmt.run([.integer(runSeq), .integer(try keyID(g.tensor)), .int(g.step), .optional(g.epoch),
-                          real(g.l2), real(g.mean), real(g.std), real(g.maxAbs), real(g.zeroFraction), real(g.updateRatio)])
+            let tensor = try keyID(g.tensor)
+            rows.append(([tensor, Int64(g.step)], [.integer(runSeq), .integer(tensor), .int(g.step), .optional(g.epoch),
+                                                   real(g.l2), real(g.mean), real(g.std), real(g.maxAbs), real(g.zeroFraction), real(g.updateRatio)]))
         }
+        try upsertRows("INSERT INTO grad_stats (run_seq, tensor_id, step, epoch, l2, mean, std, max_abs, zero_frac, update_ratio) VALUES ",
+                       width: 10, conflict: "ON CONFLICT (run_seq, tensor_id, step) DO UPDATE SET epoch = excluded.epoch, l2 = excluded.l2, mean = excluded.mean, std = excluded.std, max_abs = excluded.max_abs, zero_frac = excluded.zero_frac, update_ratio = excluded.update_ratio",
+                       rows: rows)
     }
 
     func writeLayerStats(_ stats: [LayerStat], runSeq: Int64) throws {
         guard !stats.isEmpty else { return }
-        let stmt = try db.cached("INSERT INTO layer_stats (run_seq, layer_id, stat_id, step, epoch, value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_seq, layer_id, stat_id, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value")
+        var rows: [(key: [Int64], values: [SQLValue])] = []
+        rows.reserveCapacity(stats.count)
         for s in stats {
-            try stmt.run([.integer(runSeq), .integer(try keyID(s.layer)), .integer(try keyID(s.stat)), .int(s.step), .optional(s.epoch), real(s.value)])
+            let layer = try keyID(s.layer), stat = try keyID(s.stat)
+            rows.append(([layer, stat, Int64(s.step)], [.integer(runSeq), .integer(layer), .integer(stat), .int(s.step), .optional(s.epoch), real(s.value)]))
+        }
+        try upsertRows("INSERT INTO layer_stats (run_seq, layer_id, stat_id, step, epoch, value) VALUES ",
+                       width: 6, conflict: "ON CONFLICT (run_seq, layer_id, stat_id, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value",
+                       rows: rows)
+    }
+
+    /// Upserts `rows` of `width` values: one prepared statement a row on SQLite (no round
+    /// trips), multi-row statements of up to ~4,000 values on PostgreSQL, where every
+    /// statement is a round trip (the agents benchmark spent 80% of its runs' lifetimes in
+    /// one-row statistics upserts). A multi-row upsert may not touch a row twice, so a key
+    /// repeated within the rows keeps only its last occurrence, which is what the one-by-one
+    /// upserts leave behind.
+    func upsertRows(_ insert: String, width: Int, conflict: String, rows: [(key: [Int64], values: [SQLValue])]) throws {
+        guard !rows.isEmpty else { return }
+        let one = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        guard db.isPostgres else {
+            let stmt = try db.cached(insert + one + " " + conflict)
+            for r in rows { try stmt.run(r.values) }
+            return
+        }
+        var last: [[Int64]: Int] = [:]
+        for (i, r) in rows.enumerated() { last[r.key] = i }
+        let kept = rows.indices.filter { last[rows[$0].key] == $0 }
+        let chunk = Swift.max(1, 4_000 / width)
+        var start = 0
+        while start < kept.count {
+            let part = kept[start..<Swift.min(start + chunk, kept.count)]
+            let sql = insert + Array(repeating: one, count: part.count).joined(separator: ", ") + " " + conflict
+            let stmt = try part.count == chunk ? db.cached(sql) : db.prepare(sql)
+            try stmt.run(part.flatMap { rows[$0].values })
+            start += chunk
         }
     }
 
