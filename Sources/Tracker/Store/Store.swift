@@ -179,15 +179,33 @@ public final class Store {
     }
 
     static func insertParams(_ params: [(String, ParamValue)], runSeq: Int64, db: Connection) throws {
-        let stmt = try db.cached("INSERT INTO params (run_seq, key, type, value_text, value_num) VALUES (?, ?, ?, ?, ?)")
+        guard !params.isEmpty else { return }
+        // The run's params read once (not one SELECT a param: each is a round trip on
+        // PostgreSQL); every one is checked before anything is written.
+        var existing: [String: ParamValue] = [:]
+        for (key, value) in try db.query("SELECT key, type, value_text, value_num FROM params WHERE run_seq = ?", [.integer(runSeq)], {
+            ($0.text(0), ParamValue.decode(type: $0.text(1), text: $0.text(2), number: $0.optionalDouble(3)))
+        }) { existing[key] = value }
+        var fresh: [[SQLValue]] = []
         for (key, value) in params {
-            if let existing = try db.first("SELECT type, value_text, value_num FROM params WHERE run_seq = ? AND key = ?", [.integer(runSeq), .text(key)], {
-                ParamValue.decode(type: $0.text(0), text: $0.text(1), number: $0.optionalDouble(2))
-            }) {
-                if existing == value || (existing.description == value.description) { continue }
-                throw TrackerError.invalidArgument("param '\(key)' is already logged as \(existing) and params are immutable; cannot change it to \(value)")
+            if let old = existing[key] {
+                if old == value || (old.description == value.description) { continue }
+                throw TrackerError.invalidArgument("param '\(key)' is already logged as \(old) and params are immutable; cannot change it to \(value)")
             }
-            try stmt.run([.integer(runSeq), .text(key), .text(value.typeName), .text(value.description), value.number.map { $0.isNaN ? .null : .real($0) } ?? .null])
+            existing[key] = value
+            fresh.append([.integer(runSeq), .text(key), .text(value.typeName), .text(value.description), value.number.map { $0.isNaN ? .null : .real($0) } ?? .null])
+        }
+        let head = "INSERT INTO params (run_seq, key, type, value_text, value_num) VALUES "
+        guard db.isPostgres else {
+            let stmt = try db.cached(head + "(?, ?, ?, ?, ?)")
+            for row in fresh { try stmt.run(row) }
+            return
+        }
+        var start = 0
+        while start < fresh.count {
+            let part = fresh[start..<Swift.min(start + 500, fresh.count)]
+            try db.prepare(head + Array(repeating: "(?, ?, ?, ?, ?)", count: part.count).joined(separator: ", ")).run(Array(part.joined()))
+            start += part.count
         }
     }
 
