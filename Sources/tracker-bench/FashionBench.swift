@@ -15,45 +15,29 @@ struct FashionBench: ParsableCommand {
         commandName: "fashion",
         abstract: "examples/fashion.yaml whole process against its PyTorch peer: wall, peak RSS, test accuracy.")
 
-    @Option(help: "The tracker executable (a release build).")
-    var tracker = ".build/release/tracker"
+    @OptionGroup var sides: WholeProcessOptions
     @Option(help: "The config.")
     var config = "examples/fashion.yaml"
-    @Option(help: "Python with torch installed.")
-    var python = "/tmp/peers-venv/bin/python"
     @Option(help: "The PyTorch peer script.")
     var peerScript = "benchmarks/fashion_torch.py"
     @Option(help: "Epochs (both sides; the config's own count when 0).")
     var epochs = 0
     @Option(help: "Alternating pairs measured; medians are quoted.")
     var repeats = 1
-    @Flag(help: "Skip the PyTorch peer.")
-    var skipPeer = false
+
+    func validate() throws {
+        try sides.check(repeats: repeats)
+        guard (0...1_000).contains(epochs) else { throw ValidationError("--epochs must be in 0…1000, got \(epochs)") }
+    }
 
     func run() throws {
-        var trainConfig = config
-        var tmpConfig: String?
-        if epochs > 0 {
-            // `tracker train` takes --set; the config file itself stays untouched.
-            let text = try String(contentsOfFile: config, encoding: .utf8)
-            let path = NSTemporaryDirectory() + "fashion-bench-\(getpid()).yaml"
-            try (text + "\nepochs: \(epochs)\n").replacingOccurrences(of: "\nepochs: 20\n", with: "\n")
-                .write(toFile: path, atomically: true, encoding: .utf8)
-            trainConfig = path
-            tmpConfig = path
-        }
-        defer { if let tmpConfig { unlink(tmpConfig) } }
-        let figures = try measureTracker(
-            tracker: tracker, config: trainConfig, repeats: repeats,
+        // The same epoch count on both sides: `--set epochs=N` for tracker, `--epochs N` for the peer.
+        let set = epochs > 0 ? ["--set", "epochs=\(epochs)"] : []
+        let figures = try sides.measure(
+            config: config, trainArguments: set, repeats: repeats,
+            peer: [peerScript, "--evaluate-like-tracker"] + (epochs > 0 ? ["--epochs", "\(epochs)"] : []),
             extraOurs: { db in try Self.testAccuracy(db) },
-            extraPeer: { p in Self.peerAccuracy(p.output) }) { [self] in
-            guard !skipPeer else { return nil }
-            var args = [peerScript, "--evaluate-like-tracker"]
-            if epochs > 0 { args += ["--epochs", "\(epochs)"] }
-            let p = try MeasuredProcess.run(python, args)
-            guard p.status == 0 else { throw BenchError("PyTorch peer failed (\(p.status)):\n\(p.output)") }
-            return p
-        }
+            extraPeer: { p in peerResult(p.output)?["test_acc"] as? Double })
         figures.print(label: "tracker train \(config)", extraName: "test acc", bars: [
             ("wall ≥ 1.8× faster than PyTorch", { o, p in p.map { $0.wall / o.wall >= 1.8 } }),
             ("test accuracy within ±0.005 of PyTorch's", { o, p in
@@ -71,13 +55,5 @@ struct FashionBench: ParsableCommand {
             throw BenchError("run \(run.id) has no test_acc")
         }
         return last.value
-    }
-
-    /// `test_acc` from the peer's RESULT line.
-    static func peerAccuracy(_ output: String) -> Double? {
-        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }),
-              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Any]
-        else { return nil }
-        return json["test_acc"] as? Double
     }
 }

@@ -195,9 +195,7 @@ struct TrainBench: ParsableCommand {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         print(output.split(separator: "\n").map { "  [torch \(model)] \($0)" }.joined(separator: "\n"))
-        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }),
-              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Any]
-        else { return nil }
+        guard let json = peerResult(output) else { return nil }
         return (json["median_samples_per_s_ep2_end"] as? Double)
             ?? (json["median_samples_per_s_ep2_end"] as? Int).map(Double.init)
     }

@@ -16,7 +16,8 @@ struct KernelEquivalenceTests {
         return (0..<n).map { _ in
             let u = r.next()
             if u % 13 == 0 { return specials[Int(u >> 8) % specials.count] }
-            return Float(bitPattern: UInt32(truncatingIfNeeded: u >> 16)).isNaN ? 0.5 : Float(bitPattern: UInt32(truncatingIfNeeded: u >> 16))
+            let v = Float(bitPattern: UInt32(truncatingIfNeeded: u >> 16))
+            return v.isNaN ? 0.5 : v
         }
     }
 

@@ -113,8 +113,10 @@ extension PGConnection {
         var u = url[..<r.lowerBound].lowercased() + url[r.lowerBound...]
         // libpq waits on a host that drops packets as long as TCP does (minutes): bound the
         // connection attempt unless the URL sets its own `connect_timeout`.
-        if !u.contains("connect_timeout=") {
-            u += (u.contains("?") ? "&" : "?") + "connect_timeout=\(defaultConnectTimeout)"
+        // Only the query part counts: a password may spell "connect_timeout=" too.
+        let query = u.firstIndex(of: "?").map { u[$0...] } ?? ""
+        if !query.split(whereSeparator: { $0 == "?" || $0 == "&" }).contains(where: { $0.hasPrefix("connect_timeout=") }) {
+            u += (query.isEmpty ? "?" : "&") + "connect_timeout=\(defaultConnectTimeout)"
         }
         return u
     }

@@ -73,32 +73,17 @@ final class RecordWriter {
                        rows: rows)
     }
 
-    /// Upserts `rows` of `width` values: one prepared statement a row on SQLite (no round
-    /// trips), multi-row statements of up to ~4,000 values on PostgreSQL, where every
-    /// statement is a round trip (the agents benchmark spent 80% of its runs' lifetimes in
-    /// one-row statistics upserts). A multi-row upsert may not touch a row twice, so a key
-    /// repeated within the rows keeps only its last occurrence, which is what the one-by-one
-    /// upserts leave behind.
+    /// Upserts statistics rows through `Connection.insertRows`. A multi-row upsert may not
+    /// touch a row twice, so a key repeated within the rows keeps only its last occurrence,
+    /// which is what one-by-one upserts leave behind (on SQLite every row is written in order).
     func upsertRows(_ insert: String, width: Int, conflict: String, rows: [(key: [Int64], values: [SQLValue])]) throws {
-        guard !rows.isEmpty else { return }
-        let one = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-        guard db.isPostgres else {
-            let stmt = try db.cached(insert + one + " " + conflict)
-            for r in rows { try stmt.run(r.values) }
-            return
+        var kept = rows
+        if db.isPostgres {
+            var last: [[Int64]: Int] = [:]
+            for (i, r) in rows.enumerated() { last[r.key] = i }
+            kept = rows.indices.filter { last[rows[$0].key] == $0 }.map { rows[$0] }
         }
-        var last: [[Int64]: Int] = [:]
-        for (i, r) in rows.enumerated() { last[r.key] = i }
-        let kept = rows.indices.filter { last[rows[$0].key] == $0 }
-        let chunk = Swift.max(1, 4_000 / width)
-        var start = 0
-        while start < kept.count {
-            let part = kept[start..<Swift.min(start + chunk, kept.count)]
-            let sql = insert + Array(repeating: one, count: part.count).joined(separator: ", ") + " " + conflict
-            let stmt = try part.count == chunk ? db.cached(sql) : db.prepare(sql)
-            try stmt.run(part.flatMap { rows[$0].values })
-            start += chunk
-        }
+        try db.insertRows(insert, width: width, tail: conflict, rows: kept.map(\.values))
     }
 
     func writeBNStats(_ stats: [BNStat], runSeq: Int64) throws {

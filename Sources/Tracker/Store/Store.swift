@@ -195,18 +195,7 @@ public final class Store {
             existing[key] = value
             fresh.append([.integer(runSeq), .text(key), .text(value.typeName), .text(value.description), value.number.map { $0.isNaN ? .null : .real($0) } ?? .null])
         }
-        let head = "INSERT INTO params (run_seq, key, type, value_text, value_num) VALUES "
-        guard db.isPostgres else {
-            let stmt = try db.cached(head + "(?, ?, ?, ?, ?)")
-            for row in fresh { try stmt.run(row) }
-            return
-        }
-        var start = 0
-        while start < fresh.count {
-            let part = fresh[start..<Swift.min(start + 500, fresh.count)]
-            try db.prepare(head + Array(repeating: "(?, ?, ?, ?, ?)", count: part.count).joined(separator: ", ")).run(Array(part.joined()))
-            start += part.count
-        }
+        try db.insertRows("INSERT INTO params (run_seq, key, type, value_text, value_num) VALUES ", width: 5, rows: fresh)
     }
 
     /// Marks runs left `running` by a process that is provably gone as `crashed`, with an

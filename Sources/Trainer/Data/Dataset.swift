@@ -61,9 +61,24 @@ public struct Dataset: Sendable, Equatable {
     /// A classification set. Fails when the array sizes or labels do not fit.
     public init(name: String, features: Int, x: [Float], labels: [Int32], numClasses: Int,
                 imageShape: ImageShape? = nil, sequenceShape: SequenceShape? = nil) throws {
-        guard features > 0, x.count == labels.count * features else {
+        try self.init(name: name, features: features, values: .float(x), valueCount: x.count, labels: labels,
+                      numClasses: numClasses, imageShape: imageShape, sequenceShape: sequenceShape)
+    }
+
+    /// A classification set of 8-bit images held as their bytes (value k stands for k / 255).
+    public init(name: String, features: Int, bytes: [UInt8], labels: [Int32], numClasses: Int,
+                imageShape: ImageShape? = nil) throws {
+        try self.init(name: name, features: features, values: .unitBytes(bytes), valueCount: bytes.count, labels: labels,
+                      numClasses: numClasses, imageShape: imageShape, sequenceShape: nil)
+    }
+
+    /// Both classification initialisers: every check, whichever way the values are held.
+    private init(name: String, features: Int, values: FeatureValues, valueCount: Int, labels: [Int32], numClasses: Int,
+                 imageShape: ImageShape?, sequenceShape: SequenceShape?) throws {
+        let (expected, overflow) = labels.count.multipliedReportingOverflow(by: features)
+        guard features > 0, !overflow, valueCount == expected else {
             throw DataError.invalidRequest(
-                "\(name): \(x.count) values do not make \(labels.count) samples of \(features) features")
+                "\(name): \(valueCount) values do not make \(labels.count) samples of \(features) features")
         }
         if let bad = labels.first(where: { $0 < 0 || Int($0) >= numClasses }) {
             throw DataError.invalidRequest("\(name): label \(bad) is outside 0..<\(numClasses)")
@@ -74,26 +89,9 @@ public struct Dataset: Sendable, Equatable {
                 "\(name): \(sequenceShape.length) positions of \(sequenceShape.token) features and a mask do not make \(features) features")
         }
         self.name = name; self.features = features; self.count = labels.count
-        self.values = .float(x); self.labels = labels; self.targets = []
+        self.values = values; self.labels = labels; self.targets = []
         self.numClasses = numClasses; self.targetWidth = 0; self.imageShape = imageShape
         self.sequenceShape = sequenceShape
-    }
-
-    /// A classification set of 8-bit images held as their bytes (value k stands for k / 255).
-    public init(name: String, features: Int, bytes: [UInt8], labels: [Int32], numClasses: Int,
-                imageShape: ImageShape? = nil) throws {
-        guard features > 0, bytes.count == labels.count * features else {
-            throw DataError.invalidRequest(
-                "\(name): \(bytes.count) values do not make \(labels.count) samples of \(features) features")
-        }
-        if let bad = labels.first(where: { $0 < 0 || Int($0) >= numClasses }) {
-            throw DataError.invalidRequest("\(name): label \(bad) is outside 0..<\(numClasses)")
-        }
-        try Dataset.checkShape(imageShape, features: features, name: name)
-        self.name = name; self.features = features; self.count = labels.count
-        self.values = .unitBytes(bytes); self.labels = labels; self.targets = []
-        self.numClasses = numClasses; self.targetWidth = 0; self.imageShape = imageShape
-        self.sequenceShape = nil
     }
 
     /// Writes sample `index`'s `features` values, as Float32, to `destination`.
