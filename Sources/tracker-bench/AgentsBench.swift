@@ -19,10 +19,17 @@ struct AgentsBench: ParsableCommand {
     @Option(help: ArgumentHelp("The store: a postgresql:// URL (or a file) shared by every count, each queueing its sweep under an experiment of its own (agents-bench-N-XXXX, left there); default: a fresh SQLite file per count.", valueName: "path"))
     var db: String?
 
-    static let sweep = """
-        experiment: agents-bench
+    @Option(help: "Spirals samples each run trains on (1000…1000000): the default makes runs of a fraction of a second, a recording-bound worst case.")
+    var size = 12_000
+
+    @Option(help: "The four model widths of the grid, comma-separated (each 4…1024).")
+    var widths = "32,48,64,96"
+
+    static func sweep(experiment: String, size: Int, widths: [Int]) -> String {
+        """
+        experiment: \(experiment)
         seed: 2
-        data: {source: spirals, size: 12000, classes: 3, noise: 0.3, validation: 0.2}
+        data: {source: spirals, size: \(size), classes: 3, noise: 0.3, validation: 0.2}
         model: {depth: 3, width: 64, activation: relu}
         optimizer: {type: adam, lr: 0.003}
         epochs: 6
@@ -31,8 +38,9 @@ struct AgentsBench: ParsableCommand {
         sweep:
           grid:
             optimizer.lr: [0.003, 0.01]
-            model.width: [32, 48, 64, 96]
+            model.width: [\(widths.map(String.init).joined(separator: ", "))]
         """
+    }
 
     func run() throws {
         let binary = tracker ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tracker").path
@@ -41,18 +49,21 @@ struct AgentsBench: ParsableCommand {
         }
         let counts = agents.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ (1...16).contains($0) }) else { throw ValidationError("--agents takes counts 1…16, e.g. 1,2,4") }
+        guard (1_000...1_000_000).contains(size) else { throw ValidationError("--size takes 1000…1000000 samples") }
+        let grid = widths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard grid.count == 4, grid.allSatisfy({ (4...1024).contains($0) }) else { throw ValidationError("--widths takes four widths 4…1024, e.g. 32,48,64,96") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-bench-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let storeKind = db.map { StoreLocation.isPostgres($0) ? "PostgreSQL \(StoreLocation.redacted($0))" : "SQLite \($0)" } ?? "SQLite, a fresh file per count"
-        print("8-run sweep (spirals 12000, 3-layer MLP of width 32–96, 6 epochs, a checkpoint each), agents on one store (\(storeKind)); \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("agents  wall_s  claims_ms  writes_ms  claim_share  write_share")
+        print("8-run sweep (spirals \(size), 3-layer MLP of width \(widths), 6 epochs, a checkpoint each), agents on one store (\(storeKind)); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("agents  wall_s  claims_ms  writes_ms    held_ms  claim_share  write_share   held_share")
         let tag = String(UUID().uuidString.prefix(4)).lowercased()
         for n in counts {
             let store = db ?? dir.appendingPathComponent("q\(n).db").path
             let experiment = "agents-bench-\(n)-\(tag)"
             let config = dir.appendingPathComponent("sweep-\(n).yaml").path
-            try Self.sweep.replacingOccurrences(of: "experiment: agents-bench", with: "experiment: \(experiment)").write(toFile: config, atomically: true, encoding: .utf8)
+            try Self.sweep(experiment: experiment, size: size, widths: grid).write(toFile: config, atomically: true, encoding: .utf8)
             _ = try Self.run(binary, ["sweep", "submit", config, "--db", store])
             let start = Date()
             let procs = try (0..<n).map { _ in try Self.start(binary, ["agent", "--db", store, "--experiment", experiment, "--until-empty"]) }
@@ -62,32 +73,36 @@ struct AgentsBench: ParsableCommand {
                 return String(decoding: out, as: UTF8.self)
             }
             let wall = Date().timeIntervalSince(start)
-            var claims = 0.0, writes = 0.0, busy = 0.0
+            var claims = 0.0, writes = 0.0, held = 0.0, busy = 0.0
             for output in outputs {
                 let c = Self.costs(output)
                 claims += c.claims
                 writes += c.writes
+                held += c.held
                 busy += c.lifetime
             }
             let finished = try Store(path: store, readOnly: true).queuedRuns(experiment: experiment).filter { $0.state == .done }.count
             guard finished == 8 else { throw ValidationError("only \(finished) of 8 runs finished with \(n) agents") }
             let claimShare: Double = 100 * claims / max(busy, 1e-9)
             let writeShare: Double = 100 * writes / max(busy, 1e-9)
+            let heldShare: Double = 100 * held / max(busy, 1e-9)
             let fields: [String] = [CFormat.string("%6ld", n), CFormat.string("%6.2f", wall), CFormat.string("%9.1f", claims * 1000),
-                                    CFormat.string("%9.1f", writes * 1000), CFormat.string("%10.3f%%", claimShare), CFormat.string("%10.3f%%", writeShare)]
+                                    CFormat.string("%9.1f", writes * 1000), CFormat.string("%9.1f", held * 1000),
+                                    CFormat.string("%10.3f%%", claimShare), CFormat.string("%10.3f%%", writeShare), CFormat.string("%10.3f%%", heldShare)]
             print(fields.joined(separator: "  "))
         }
-        print("claim_share, write_share: of the agents' summed lifetimes; store writes mostly overlap training (a background queue).")
+        print("shares of the agents' summed lifetimes. write: the recorders' store writes, on a queue of their own beside training;")
+        print("held: the time training waited for the store (flushes, checkpoints, starting and finishing runs) — what recording cost the sweep.")
     }
 
-    /// (claims, store writes, lifetime) in seconds from an agent's last line:
-    /// `… (claims 3 ms, store writes 120 ms of 9100 ms)`.
-    static func costs(_ output: String) -> (claims: Double, writes: Double, lifetime: Double) {
+    /// (claims, store writes, training held, lifetime) in seconds from an agent's last line:
+    /// `… (claims 3 ms, store writes 120 ms, training held 20 ms of 9100 ms)`.
+    static func costs(_ output: String) -> (claims: Double, writes: Double, held: Double, lifetime: Double) {
         guard let line = output.split(separator: "\n").last(where: { $0.contains("(claims ") }),
-              let open = line.range(of: "(claims ") else { return (0, 0, 0) }
+              let open = line.range(of: "(claims ") else { return (0, 0, 0, 0) }
         let numbers = line[open.upperBound...].split(whereSeparator: { !"0123456789".contains($0) }).compactMap { Double($0) }
-        guard numbers.count >= 3 else { return (0, 0, 0) }
-        return (numbers[0] / 1000, numbers[1] / 1000, numbers[2] / 1000)
+        guard numbers.count >= 4 else { return (0, 0, 0, 0) }
+        return (numbers[0] / 1000, numbers[1] / 1000, numbers[2] / 1000, numbers[3] / 1000)
     }
 
     static func start(_ binary: String, _ args: [String]) throws -> (Process, Pipe) {

@@ -56,8 +56,9 @@ struct AgentCommand: ParsableCommand {
             steps.append(step)
         }
         let finished = steps.filter { $0.status == .finished }.count
-        // The cost of sharing: time in claims, and in store writes (mostly overlapping training).
-        let cost = "claims \(Format.milliseconds(claiming)), store writes \(Format.milliseconds(RecorderClock.seconds)) of \(Format.milliseconds(Date().timeIntervalSince(started)))"
+        // The cost of sharing: time in claims, in store writes (mostly overlapping training),
+        // and the part of recording that held training up.
+        let cost = "claims \(Format.milliseconds(claiming)), store writes \(Format.milliseconds(RecorderClock.seconds)), training held \(Format.milliseconds(RecorderClock.heldSeconds)) of \(Format.milliseconds(Date().timeIntervalSince(started)))"
         Console.out("\(me): trained \(steps.count) run\(steps.count == 1 ? "" : "s"), \(finished) finished" + (steps.count > finished ? ", \(steps.count - finished) not" : "")
                     + " (\(cost))")
         if let code = trap.exitCode { throw ExitCode(code) }

@@ -79,6 +79,10 @@ extension Store {
     /// Starts training a freshly claimed run: checks that this process holds its lease, and
     /// records the environment it trains in (the agent's, not the submitter's).
     public func beginClaimedRun(_ id: String, environment: JSONValue, batchSize: Int = RecordBatch.defaultLimit) throws -> RunRecorder {
+        try RecorderClock.holding { try beginClaimedRunNow(id, environment: environment, batchSize: batchSize) }
+    }
+
+    private func beginClaimedRunNow(_ id: String, environment: JSONValue, batchSize: Int) throws -> RunRecorder {
         try requireWritable()
         let ref = try runRef(id)
         let me = Liveness.current()

@@ -19,6 +19,7 @@ extension Connection {
             let part = rows[start..<Swift.min(start + chunk, rows.count)]
             let sql = head + Array(repeating: one, count: part.count).joined(separator: ", ") + end
             let stmt = try part.count == chunk ? cached(sql) : prepare(sql)
+            stmt.pg?.inferable = true  // every parameter is a value of the VALUES list
             try stmt.run(Array(part.joined()))
             start += part.count
         }

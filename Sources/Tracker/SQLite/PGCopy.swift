@@ -59,6 +59,12 @@ struct PGBinaryCopy {
 
     @inline(__always) mutating func null() { append32(-1) }
 
+    /// A `text` (UTF-8) or `bytea` value.
+    mutating func data(_ v: [UInt8]) {
+        append32(Int32(clamping: v.count))
+        bytes.append(contentsOf: v)
+    }
+
     /// The rows with the trailer: the bytes to send.
     mutating func finish() -> [UInt8] {
         if !finished { append16(-1); finished = true }
@@ -115,6 +121,37 @@ extension PGConnection {
         if let produced { throw produced }
         if let failure { throw failure }
         if !sent || ended != 1 { throw connectionError(sql: sql) }
+    }
+}
+
+extension PGConnection {
+    /// COPYs rows that are expected to be new (`sql`: a `COPY … FROM STDIN (FORMAT binary)`);
+    /// false, with nothing written, when one of them is stored already (a unique violation,
+    /// undone by a savepoint inside a transaction), so the caller can take its upsert path.
+    func copyNew(_ sql: String, produce: (_ send: ([UInt8]) -> Void) throws -> Void) throws -> Bool {
+        // Outside a transaction the failed COPY is its own statement and leaves nothing behind.
+        let savepoint = inTransaction
+        do {
+            try copyIn(savepoint ? "SAVEPOINT tracker_copy; " + sql : sql, produce: produce)
+        } catch let e as SQLiteError where e.sqlstate == "23505" {
+            if savepoint { try execute("ROLLBACK TO SAVEPOINT tracker_copy; RELEASE SAVEPOINT tracker_copy") }
+            return false
+        }
+        if savepoint { try execute("RELEASE SAVEPOINT tracker_copy") }
+        return true
+    }
+}
+
+extension PGBinaryCopy {
+    /// A bound value as a COPY field of a `bigint`, `double precision`, `text` or `bytea` column.
+    mutating func value(_ v: SQLValue) {
+        switch v {
+        case .null: null()
+        case .integer(let i): int8(i)
+        case .real(let d): float8(d)
+        case .text(let t): data(Array(t.utf8))
+        case .blob(let b): data(b)
+        }
     }
 }
 

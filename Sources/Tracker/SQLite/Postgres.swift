@@ -152,6 +152,12 @@ final class PGStatement {
     let sql: String
     let parameterCount: Int
     let cachedStatement: Bool
+    /// SQL whose every parameter PostgreSQL can type from its context (the values of an
+    /// `INSERT … VALUES` list, see `Connection.insertRows`): run once without the savepoint
+    /// that guards a first, untyped attempt inside a transaction.
+    var inferable = false
+    /// Whether this statement, run once before without a name, needed explicit types.
+    private var ranTyped: Bool?
     private(set) var name: String?
     var texts: [String?]
     var blobs: [[UInt8]?]
@@ -248,15 +254,55 @@ final class PGStatement {
                 pointers[i] = UnsafePointer(p)
             }
         }
-        if name == nil { try prepare(on: pg) }
-        let res = PQexecPrepared(pg.conn, name ?? "", Int32(n), &pointers, &lengths, &formats, 0)
-        do { try pg.check(res, sql: sql) } catch {
-            PQclear(res)
-            throw error
+        let res: OpaquePointer?
+        if cachedStatement || name != nil {
+            if name == nil { try prepare(on: pg) }
+            res = PQexecPrepared(pg.conn, name ?? "", Int32(n), &pointers, &lengths, &formats, 0)
+            do { try pg.check(res, sql: sql) } catch {
+                PQclear(res)
+                throw error
+            }
+        } else {
+            res = try executeOnce(on: pg, n, &pointers, &lengths, &formats)
         }
         result = res
         rowCount = PQntuples(res)
         executed = true
+    }
+
+    /// A statement not kept for reuse: parsed, bound and run in one round trip
+    /// (`PQexecParams`), with no named statement to prepare and DEALLOCATE afterwards. The
+    /// parameter types follow `prepare(on:)`: untyped first (inside a transaction in a
+    /// savepoint, unless the SQL is `inferable`), typed when the server could not infer one.
+    private func executeOnce(on pg: PGConnection, _ n: Int, _ pointers: inout [UnsafePointer<CChar>?], _ lengths: inout [Int32],
+                             _ formats: inout [Int32]) throws -> OpaquePointer? {
+        func run(typed: Bool) throws -> OpaquePointer? {
+            var types = oids
+            let res = typed ? PQexecParams(pg.conn, sql, Int32(n), &types, &pointers, &lengths, &formats, 0)
+                : PQexecParams(pg.conn, sql, Int32(n), nil, &pointers, &lengths, &formats, 0)
+            do { try pg.check(res, sql: sql) } catch {
+                PQclear(res)
+                throw error
+            }
+            return res
+        }
+        if let typed = ranTyped ?? pg.needsTypes[sql] { return try run(typed: typed) }
+        let savepoint = pg.inTransaction && !inferable
+        if savepoint { try pg.execute("SAVEPOINT tracker_prepare") }
+        do {
+            let res = try run(typed: false)
+            if savepoint { try pg.execute("RELEASE SAVEPOINT tracker_prepare") }
+            ranTyped = false
+            return res
+        } catch let e as SQLiteError where (e.sqlstate == "42P18" || e.sqlstate == "42804" || e.sqlstate == "42725") && (savepoint || !pg.inTransaction) {
+            if savepoint { try pg.execute("ROLLBACK TO SAVEPOINT tracker_prepare; RELEASE SAVEPOINT tracker_prepare") }
+            pg.needsTypes[sql] = true
+            ranTyped = true
+            return try run(typed: true)
+        } catch {
+            if savepoint { try? pg.execute("ROLLBACK TO SAVEPOINT tracker_prepare; RELEASE SAVEPOINT tracker_prepare") }
+            throw error
+        }
     }
 
     /// Prepares the statement once, under a name of its own (the unnamed statement would be
@@ -270,13 +316,13 @@ final class PGStatement {
         if let typed = pg.needsTypes[sql] {
             try prepareOnce(pg, name: target, typed: typed)
         } else {
-            let savepoint = pg.inTransaction
+            let savepoint = pg.inTransaction && !inferable
             if savepoint { try pg.execute("SAVEPOINT tracker_prepare") }
             do {
                 try prepareOnce(pg, name: target, typed: false)
                 pg.needsTypes[sql] = false
                 if savepoint { try pg.execute("RELEASE SAVEPOINT tracker_prepare") }
-            } catch let e as SQLiteError where e.sqlstate == "42P18" || e.sqlstate == "42804" || e.sqlstate == "42725" {
+            } catch let e as SQLiteError where (e.sqlstate == "42P18" || e.sqlstate == "42804" || e.sqlstate == "42725") && (savepoint || !pg.inTransaction) {
                 if savepoint { try pg.execute("ROLLBACK TO SAVEPOINT tracker_prepare; RELEASE SAVEPOINT tracker_prepare") }
                 pg.needsTypes[sql] = true
                 try prepareOnce(pg, name: target, typed: true)

@@ -59,29 +59,20 @@ struct PGMetricBatch {
         guard let pg = db.pg else { throw TrackerError.programmerError("a PostgreSQL batch on a SQLite connection") }
         // Encoded and sent a piece at a time, so the server inserts one piece while the next is encoded.
         let piece = max(1, PGConnection.copyChunk / 74)
-        // Outside a transaction the failed COPY is its own statement and leaves nothing behind.
-        let savepoint = pg.inTransaction
-        do {
-            try pg.copyIn(savepoint ? "SAVEPOINT tracker_copy; " + PGMetricBatch.copySQL : PGMetricBatch.copySQL) { send in
-                var rows = PGBinaryCopy(reservingRows: min(piece, pending.count), bytesPerRow: 74)
-                for (i, r) in pending.enumerated() {
-                    rows.row(fields: 6)
-                    rows.int8(runSeq)
-                    rows.int8(r.keyID)
-                    rows.int8(Int64(r.point.step))
-                    if let e = r.point.epoch { rows.int8(Int64(e)) } else { rows.null() }
-                    rows.float8(r.point.value)
-                    rows.float8(r.point.wallTime)
-                    if (i + 1) % piece == 0 && i + 1 < pending.count { send(rows.take()) }
-                }
-                send(rows.finish())
+        return try pg.copyNew(PGMetricBatch.copySQL) { send in
+            var rows = PGBinaryCopy(reservingRows: min(piece, pending.count), bytesPerRow: 74)
+            for (i, r) in pending.enumerated() {
+                rows.row(fields: 6)
+                rows.int8(runSeq)
+                rows.int8(r.keyID)
+                rows.int8(Int64(r.point.step))
+                if let e = r.point.epoch { rows.int8(Int64(e)) } else { rows.null() }
+                rows.float8(r.point.value)
+                rows.float8(r.point.wallTime)
+                if (i + 1) % piece == 0 && i + 1 < pending.count { send(rows.take()) }
             }
-        } catch let e as SQLiteError where e.sqlstate == "23505" {
-            if savepoint { try pg.execute("ROLLBACK TO SAVEPOINT tracker_copy; RELEASE SAVEPOINT tracker_copy") }
-            return false
+            send(rows.finish())
         }
-        if savepoint { try pg.execute("RELEASE SAVEPOINT tracker_copy") }
-        return true
     }
 
     /// One multi-row INSERT of up to `rows` points (`ON CONFLICT DO NOTHING RETURNING`); a point
@@ -94,6 +85,7 @@ struct PGMetricBatch {
             + Array(repeating: row, count: chunk.count).joined(separator: ", ")
             + " ON CONFLICT (run_seq, key_id, step) DO NOTHING RETURNING key_id, step"
         let stmt = try chunk.count == PGMetricBatch.rows ? db.cached(sql) : db.prepare(sql)
+        stmt.pg?.inferable = true  // every parameter is a value of the VALUES list
         stmt.reset()
         for (i, r) in chunk.enumerated() {
             let base = Int32(i * 6)

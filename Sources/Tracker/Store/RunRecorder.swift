@@ -2,7 +2,10 @@ import Foundation
 
 /// Records one run: buffers points and statistics and writes them in batched
 /// transactions on a background queue, so a training step never waits on disk. A batch is
-/// written when `batchSize` records wait, or every heartbeat (2 s), whichever comes first.
+/// written when `batchSize` records wait, when `eagerMinimum` wait and the writer is idle (so
+/// writing overlaps training instead of piling up for the next flush, and batches grow to
+/// what accumulates during one write when the producer is faster), or every heartbeat (2 s),
+/// whichever comes first.
 ///
 /// `Store`'s `RunRecording`: `record(_:)` is the one primitive; `log`, `event` and friends
 /// (in `RunRecording`'s extension) wrap it. Everything is
@@ -20,6 +23,10 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     private var pending = RecordBatch()  // guarded by lock
     private var failure: (any Error)?  // guarded by lock
     private var isFinished = false  // guarded by lock
+    /// Batches handed to the writer and not yet written.
+    private var writing = 0  // guarded by lock
+    /// Records that are written at once when the writer has nothing to do.
+    static let eagerMinimum = 1_024
     private let queue: DispatchQueue
     private let writer: WriterBox  // used only on `queue`
     /// Bounds the batches waiting for the writer, so a fast producer cannot run away with memory.
@@ -70,7 +77,7 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
         var full: RecordBatch?
         lock.lock()
         add(&pending)
-        if pending.count >= batchSize {
+        if pending.count >= batchSize || (writing == 0 && pending.count >= Self.eagerMinimum) {
             full = pending
             pending = RecordBatch()
         }
@@ -79,9 +86,17 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     }
 
     private func submit(_ batch: RecordBatch) {
-        inflight.wait()
+        if inflight.wait(timeout: .now()) == .timedOut { RecorderClock.holding { inflight.wait() } }
+        lock.lock()
+        writing += 1
+        lock.unlock()
         queue.async { [self] in
-            defer { inflight.signal() }
+            defer {
+                lock.lock()
+                writing -= 1
+                lock.unlock()
+                inflight.signal()
+            }
             write(batch)
         }
     }
@@ -134,17 +149,21 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     /// Logs params now (synchronously). Params are immutable: logging a different value
     /// for a key already logged is an error; the same value again is fine.
     public func log(params: [String: ParamValue]) throws {
-        try onWriter { w in
+        try RecorderClock.holding { try onWriter { w in
             try w.db.transaction(.immediate) {
                 try Store.insertParams(params.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, runSeq: self.runSeq, db: w.db)
             }
-        }
+        } }
     }
 
     // MARK: durability
 
     /// Writes everything queued so far and waits for it; throws the first background error.
     public func flush() throws {
+        try RecorderClock.holding { try flushNow() }
+    }
+
+    private func flushNow() throws {
         lock.lock()
         let rest = pending
         pending = RecordBatch()
@@ -160,9 +179,13 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     /// a later `finish` is a no-op.
     @discardableResult
     public func saveCheckpoint(_ bytes: [UInt8], _ save: CheckpointSave) throws -> [CheckpointInfo] {
+        try RecorderClock.holding { try saveCheckpointNow(bytes, save) }
+    }
+
+    private func saveCheckpointNow(_ bytes: [UInt8], _ save: CheckpointSave) throws -> [CheckpointInfo] {
         let number = TestKillPoint.nextSave()
         TestKillPoint.reached(save: number, .before)
-        try flush()
+        try flushNow()
         TestKillPoint.reached(save: number, .flushed)
         let infos = try onWriter { w in
             do { return try w.writeCheckpoint(bytes, runSeq: runSeq, runID: runID, save: save, number: number) } catch {
@@ -180,7 +203,7 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
 
     /// Deletes a checkpoint row of this run (its blob goes at the next `tracker gc` if unused).
     public func deleteCheckpoint(id: Int64) throws {
-        try onWriter { try $0.db.run("DELETE FROM checkpoints WHERE id = ? AND run_seq = ?", [.integer(id), .integer(runSeq)]) }
+        try RecorderClock.holding { try onWriter { try $0.db.run("DELETE FROM checkpoints WHERE id = ? AND run_seq = ?", [.integer(id), .integer(runSeq)]) } }
     }
 
     /// Flushes and ends the run with `status`. Later calls are no-ops.
@@ -191,7 +214,11 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
         lock.unlock()
         if already { return }
         heartbeatTimer?.cancel()
-        try flush()
+        try RecorderClock.holding { try finishNow(status) }
+    }
+
+    private func finishNow(_ status: RunStatus) throws {
+        try flushNow()
         try onWriter { w in
             try w.db.transaction(.immediate) {
                 // Never overwrite the status of a run another process took over.
