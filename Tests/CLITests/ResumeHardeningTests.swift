@@ -134,7 +134,9 @@ struct ResumeHardeningTests {
         let tmp = TempDir()
         let db = tmp.path("t.db")
         let config = try Configs.write(HardeningConfigs.quick, to: tmp)
-        let killed = try CLI.run(["train", config, "--db", db], environment: ["TRACKER_TEST_KILL_AT": "step:15"])
+        // Killed as the second epoch's save begins: the first epoch's checkpoint (step 10),
+        // committed in the background while epoch 2 trained, is settled by then.
+        let killed = try CLI.run(["train", config, "--db", db], environment: ["TRACKER_TEST_KILL_AT": "checkpoint:2:before"])
         #expect(killed.status == SIGKILL)
         let store = try Store(path: db)
         let run = try #require(try store.runs().first)

@@ -201,6 +201,45 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
         return infos
     }
 
+    /// Hands the records logged so far and then the checkpoint to the writer queue and returns:
+    /// the writer commits it (the same transaction as `saveCheckpoint`) while training goes on,
+    /// so an epoch's end does not wait for the batches still being written. A kill before the
+    /// commit leaves the previous checkpoint, as a kill just before `saveCheckpoint` does.
+    public func saveCheckpointInBackground(_ bytes: [UInt8], _ save: CheckpointSave) -> CheckpointTicket {
+        guard save.finishing == nil else { return CheckpointTicket(Result { try saveCheckpoint(bytes, save) }) }
+        let number = TestKillPoint.nextSave()
+        TestKillPoint.reached(save: number, .before)
+        lock.lock()
+        let rest = pending
+        pending = RecordBatch()
+        lock.unlock()
+        let ticket = CheckpointTicket()
+        if inflight.wait(timeout: .now()) == .timedOut { RecorderClock.holding { inflight.wait() } }
+        lock.lock()
+        writing += 1
+        lock.unlock()
+        queue.async { [self] in
+            defer {
+                lock.lock()
+                writing -= 1
+                lock.unlock()
+                inflight.signal()
+            }
+            write(rest)
+            if let failure = takeFailure() { return ticket.settle(.failure(failure)) }
+            TestKillPoint.reached(save: number, .flushed)
+            let w = writer.writer
+            ticket.settle(RecorderClock.timing {
+                do { return .success(try w.writeCheckpoint(bytes, runSeq: runSeq, runID: runID, save: save, number: number)) } catch {
+                    let e = w.explain(error, runSeq: runSeq, runID: runID)
+                    remember(e)
+                    return .failure(e)
+                }
+            })
+        }
+        return ticket
+    }
+
     /// Deletes a checkpoint row of this run (its blob goes at the next `tracker gc` if unused).
     public func deleteCheckpoint(id: Int64) throws {
         try RecorderClock.holding { try onWriter { try $0.db.run("DELETE FROM checkpoints WHERE id = ? AND run_seq = ?", [.integer(id), .integer(runSeq)]) } }

@@ -27,11 +27,20 @@ public protocol RunRecording: AnyObject, Sendable {
     /// inserted, in `save.kinds` order.
     @discardableResult
     func saveCheckpoint(_ bytes: [UInt8], _ save: CheckpointSave) throws -> [CheckpointInfo]
+    /// `saveCheckpoint` without waiting: the checkpoint is committed behind everything recorded
+    /// so far, by the recorder's writer, while the caller goes on; the ticket's `wait()` returns
+    /// the rows or throws the failure. A `finishing` save is made at once (it ends the run).
+    func saveCheckpointInBackground(_ bytes: [UInt8], _ save: CheckpointSave) -> CheckpointTicket
     /// Flushes and ends the run with `status`. Later calls are no-ops.
     func finish(_ status: RunStatus) throws
 }
 
 extension RunRecording {
+    /// Saves at once (a recorder without a writer of its own).
+    public func saveCheckpointInBackground(_ bytes: [UInt8], _ save: CheckpointSave) -> CheckpointTicket {
+        CheckpointTicket(Result { try saveCheckpoint(bytes, save) })
+    }
+
     /// The short id users see.
     public var runID: String { run.id }
 
@@ -72,5 +81,38 @@ extension RunRecording {
         let infos = try saveCheckpoint(bytes, CheckpointSave(step: step, epoch: epoch, kinds: [kind]))
         guard let info = infos.first else { throw TrackerError.storage("the checkpoint of run \(runID) at step \(step) was not recorded") }
         return info
+    }
+}
+
+/// The outcome of a checkpoint saved in the background (`saveCheckpointInBackground`).
+public final class CheckpointTicket: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var outcome: Result<[CheckpointInfo], any Error>?  // guarded by lock
+
+    /// A ticket already settled.
+    public init(_ outcome: Result<[CheckpointInfo], any Error>) {
+        self.outcome = outcome
+        done.signal()
+    }
+
+    /// A ticket the writer settles with `settle`.
+    init() {}
+
+    func settle(_ outcome: Result<[CheckpointInfo], any Error>) {
+        lock.lock()
+        self.outcome = outcome
+        lock.unlock()
+        done.signal()
+    }
+
+    /// Waits for the save; the rows it inserted, in `save.kinds` order, or its failure.
+    public func wait() throws -> [CheckpointInfo] {
+        done.wait()
+        done.signal()  // a second wait returns at once
+        lock.lock()
+        defer { lock.unlock() }
+        guard let outcome else { throw TrackerError.programmerError("a checkpoint ticket signalled without an outcome") }
+        return try outcome.get()
     }
 }

@@ -26,6 +26,8 @@ final class TrainingLoop {
     /// Periodic checkpoints kept, oldest first, and the current best one.
     var periodic: [CheckpointInfo]
     var best: CheckpointInfo?
+    /// The epoch save being committed in the background (see `saveEpochCheckpoints`).
+    var pendingSave: CheckpointTicket?
     /// Interrupt checkpoints of earlier attempts: retired by the next checkpoint saved, so
     /// that the finished run keeps the same checkpoints as one never interrupted.
     var interrupts: [CheckpointInfo]
