@@ -19,11 +19,11 @@ struct AgentsBench: ParsableCommand {
     @Option(help: ArgumentHelp("The store: a postgresql:// URL (or a file) shared by every count, each queueing its sweep under an experiment of its own (agents-bench-N-XXXX, left there); default: a fresh SQLite file per count.", valueName: "path"))
     var db: String?
 
-    @Option(help: "Spirals samples each run trains on (1000…1000000): the default makes runs of a fraction of a second, a recording-bound worst case.")
-    var size = 12_000
+    @Option(help: "Spirals samples each run trains on (1000…1000000). The default makes runs of about a second; --size 12000 --widths 32,48,64,96 makes runs of a fifth of one, a recording-bound worst case.")
+    var size = 24_000
 
     @Option(help: "The four model widths of the grid, comma-separated (each 4…1024).")
-    var widths = "32,48,64,96"
+    var widths = "64,128,192,256"
 
     static func sweep(experiment: String, size: Int, widths: [Int]) -> String {
         """
