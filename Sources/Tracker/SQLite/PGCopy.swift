@@ -137,7 +137,11 @@ extension PGConnection {
             if savepoint { try execute("ROLLBACK TO SAVEPOINT tracker_copy; RELEASE SAVEPOINT tracker_copy") }
             return false
         }
-        if savepoint { try execute("RELEASE SAVEPOINT tracker_copy") }
+        if savepoint {
+            let changed = lastChanges  // the COPY's row count, not RELEASE's
+            try execute("RELEASE SAVEPOINT tracker_copy")
+            lastChanges = changed
+        }
         return true
     }
 }

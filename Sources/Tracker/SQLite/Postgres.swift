@@ -255,7 +255,8 @@ final class PGStatement {
             }
         }
         let res: OpaquePointer?
-        if cachedStatement || name != nil {
+        // Run a second time (a loop over one statement): prepared under a name from then on.
+        if cachedStatement || name != nil || ranTyped != nil {
             if name == nil { try prepare(on: pg) }
             res = PQexecPrepared(pg.conn, name ?? "", Int32(n), &pointers, &lengths, &formats, 0)
             do { try pg.check(res, sql: sql) } catch {
@@ -291,7 +292,11 @@ final class PGStatement {
         if savepoint { try pg.execute("SAVEPOINT tracker_prepare") }
         do {
             let res = try run(typed: false)
-            if savepoint { try pg.execute("RELEASE SAVEPOINT tracker_prepare") }
+            if savepoint {
+                let changed = pg.lastChanges  // the statement's count, not RELEASE's
+                try pg.execute("RELEASE SAVEPOINT tracker_prepare")
+                pg.lastChanges = changed
+            }
             ranTyped = false
             return res
         } catch let e as SQLiteError where (e.sqlstate == "42P18" || e.sqlstate == "42804" || e.sqlstate == "42725") && (savepoint || !pg.inTransaction) {

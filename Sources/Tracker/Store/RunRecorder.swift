@@ -22,6 +22,9 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     private let lock = NSLock()
     private var pending = RecordBatch()  // guarded by lock
     private var failure: (any Error)?  // guarded by lock
+    /// A background epoch checkpoint that failed: stops training at the next step, as
+    /// `failure` does, but does not keep `finish` from recording the run's status.
+    private var saveFailure: (any Error)?  // guarded by lock
     private var isFinished = false  // guarded by lock
     /// Batches handed to the writer and not yet written.
     private var writing = 0  // guarded by lock
@@ -51,9 +54,11 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
             } catch {
                 // A busy store delays one beat; the next one renews the lease.
             }
+            // Only when nothing is queued: records taken now would be written ahead of a batch
+            // or checkpoint queued before them.
             self.lock.lock()
-            let waiting = self.pending
-            self.pending = RecordBatch()
+            let waiting = self.writing == 0 ? self.pending : RecordBatch()
+            if self.writing == 0 { self.pending = RecordBatch() }
             self.lock.unlock()
             if !waiting.isEmpty { self.write(waiting) }
         }
@@ -85,8 +90,12 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
         if let full { submit(full) }
     }
 
-    private func submit(_ batch: RecordBatch) {
-        if inflight.wait(timeout: .now()) == .timedOut { RecorderClock.holding { inflight.wait() } }
+    /// `timed`: the wait for a free slot counts as training held (false inside a call that is
+    /// timed as a whole).
+    private func submit(_ batch: RecordBatch, timed: Bool = true) {
+        if inflight.wait(timeout: .now()) == .timedOut {
+            if timed { RecorderClock.holding { inflight.wait() } } else { inflight.wait() }
+        }
         lock.lock()
         writing += 1
         lock.unlock()
@@ -136,7 +145,10 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
     /// Throws the first background error, if any (cheap: the training loop calls it every
     /// step, so a run whose row vanished or whose lease was lost stops at once).
     public func throwIfFailed() throws {
-        if let failure = takeFailure() { throw failure }
+        lock.lock()
+        let first = failure ?? saveFailure
+        lock.unlock()
+        if let first { throw first }
     }
 
     // MARK: the hot path
@@ -168,7 +180,7 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
         let rest = pending
         pending = RecordBatch()
         lock.unlock()
-        if !rest.isEmpty { submit(rest) }
+        if !rest.isEmpty { submit(rest, timed: false) }
         queue.sync {}
         if let failure = takeFailure() { throw failure }
     }
@@ -232,7 +244,11 @@ public final class RunRecorder: RunRecording, @unchecked Sendable {
             ticket.settle(RecorderClock.timing {
                 do { return .success(try w.writeCheckpoint(bytes, runSeq: runSeq, runID: runID, save: save, number: number)) } catch {
                     let e = w.explain(error, runSeq: runSeq, runID: runID)
-                    remember(e)
+                    if e is RunLeaseError { remember(e) } else {
+                        lock.lock()
+                        if saveFailure == nil { saveFailure = e }
+                        lock.unlock()
+                    }
                     return .failure(e)
                 }
             })

@@ -108,7 +108,7 @@ public final class CheckpointTicket: @unchecked Sendable {
 
     /// Waits for the save; the rows it inserted, in `save.kinds` order, or its failure.
     public func wait() throws -> [CheckpointInfo] {
-        done.wait()
+        if done.wait(timeout: .now()) == .timedOut { RecorderClock.holding { done.wait() } }
         done.signal()  // a second wait returns at once
         lock.lock()
         defer { lock.unlock() }
